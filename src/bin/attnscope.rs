@@ -1,0 +1,103 @@
+//! The `attnscope` CLI: `attnscope eval` reads one Request (JSON) on stdin and writes the Response
+//! (JSON) on stdout. Bad input: exit status 2 and `{"error": {"field", "message"}}` on stdout.
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    native::main()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use attnscope::{Error, Request};
+    use std::io::Read;
+    use std::process::ExitCode;
+
+    const USAGE: &str = "\
+attnscope: softmax and linear attention, CPU reference and GPU (wgpu)
+
+USAGE:
+    attnscope eval        read one Request as JSON on stdin, write the Response as JSON on stdout
+    attnscope device      print the GPU adapter (or why there is none) as JSON
+    attnscope --help      this text
+    attnscope --version   the version
+
+Exit status: 0 ok, 2 bad request, 1 GPU or internal failure. The schema is in README.md.";
+
+    pub fn main() -> ExitCode {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+            ["eval"] => eval(),
+            ["device"] => device(),
+            ["--version" | "-V"] => {
+                println!("attnscope {}", env!("CARGO_PKG_VERSION"));
+                ExitCode::SUCCESS
+            }
+            ["--help" | "-h" | "help"] => {
+                println!("{USAGE}");
+                ExitCode::SUCCESS
+            }
+            _ => {
+                eprintln!("{USAGE}");
+                ExitCode::from(2)
+            }
+        }
+    }
+
+    fn eval() -> ExitCode {
+        let mut text = String::new();
+        if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+            return fail(&Error::invalid("", format!("could not read stdin: {e}")));
+        }
+        let request = match Request::from_json_str(&text) {
+            Ok(r) => r,
+            Err(e) => return fail(&e),
+        };
+        // The one blocking site of the crate: the native CLI drives the async engine itself.
+        let gpu = if request.backend == attnscope::schema::BackendChoice::Cpu {
+            Err(Error::NoAdapter {
+                reason: "not requested".into(),
+            })
+        } else {
+            pollster::block_on(attnscope::gpu::GpuContext::new())
+        };
+        let reason = gpu.as_ref().err().map(Error::message);
+        let availability = match &gpu {
+            Ok(ctx) => Ok(ctx),
+            Err(_) => Err(reason.as_deref().unwrap_or("unknown")),
+        };
+        match pollster::block_on(attnscope::evaluate(&request, availability)) {
+            Ok(response) => match serde_json::to_string(&response) {
+                Ok(json) => {
+                    println!("{json}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&Error::Numerical {
+                    field: "".into(),
+                    message: format!("could not serialise the response: {e}"),
+                }),
+            },
+            Err(e) => fail(&e),
+        }
+    }
+
+    fn device() -> ExitCode {
+        let json = match pollster::block_on(attnscope::gpu::GpuContext::new()) {
+            Ok(ctx) => serde_json::json!({"gpu": true, "adapter": ctx.adapter(), "note": ""}),
+            Err(e) => serde_json::json!({"gpu": false, "adapter": null, "note": e.message()}),
+        };
+        println!("{json}");
+        ExitCode::SUCCESS
+    }
+
+    fn fail(error: &Error) -> ExitCode {
+        println!("{}", serde_json::json!({ "error": error.body() }));
+        if error.is_bad_input() {
+            ExitCode::from(2)
+        } else {
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! `evaluate`: one `Request` → one `Response`, on the backend asked for (the GPU when there is one
+//! and `auto` is asked), timing each phase.
+
+use crate::error::{Error, Result};
+use crate::gpu::{self, GpuContext};
+use crate::schema::{Backend, BackendChoice, Request, Response};
+use crate::stats::{self, Support};
+use std::collections::BTreeMap;
+use web_time::Instant;
+
+/// The GPU as the caller has it: a context, or the reason there is none.
+pub type GpuAvailability<'a> = std::result::Result<&'a GpuContext, &'a str>;
+
+/// Evaluates `request`. `gpu` is the context to use for `gpu`/`auto`, or why there is none.
+pub async fn evaluate(request: &Request, gpu: GpuAvailability<'_>) -> Result<Response> {
+    let start = Instant::now();
+    let mut timing_ms = BTreeMap::new();
+
+    let qkv = request.workload.generate();
+    timing_ms.insert("workload".to_owned(), ms_since(start));
+    let variant = request.variant.resolved(qkv.d_k());
+    let causal = request.causal;
+    let want_attention = request.outputs.attention || request.outputs.stats;
+
+    let (backend, backend_note, ctx) = match (request.backend, gpu) {
+        (BackendChoice::Cpu, _) => (Backend::Cpu, None, None),
+        (BackendChoice::Gpu | BackendChoice::Auto, Ok(ctx)) => (Backend::Gpu, None, Some(ctx)),
+        (BackendChoice::Gpu, Err(reason)) => {
+            return Err(Error::NoAdapter {
+                reason: reason.to_owned(),
+            })
+        }
+        (BackendChoice::Auto, Err(reason)) => (
+            Backend::Cpu,
+            Some(format!("no GPU adapter ({reason}); ran the CPU reference")),
+            None,
+        ),
+    };
+
+    let compute_start = Instant::now();
+    let result = match ctx {
+        Some(ctx) => {
+            let (result, timing) = gpu::run(ctx, &variant, &qkv, causal, want_attention).await?;
+            if let Some(kernel_ms) = timing.kernel_ms {
+                timing_ms.insert("gpu_kernel".to_owned(), kernel_ms);
+            }
+            result
+        }
+        None => variant.forward_cpu(&qkv, causal, want_attention)?,
+    };
+    timing_ms.insert("compute".to_owned(), ms_since(compute_start));
+    if let Some((i, j, x)) = result.output.first_non_finite() {
+        return Err(Error::Numerical {
+            field: "output".into(),
+            message: format!("O[{i}][{j}] = {x}: the variant produced a non-finite value"),
+        });
+    }
+
+    let stats_start = Instant::now();
+    let stats = match (&result.attention, request.outputs.stats) {
+        (Some(a), true) => Some(stats::compute(a, Support::from_causal(causal))?),
+        _ => None,
+    };
+    if stats.is_some() {
+        timing_ms.insert("stats".to_owned(), ms_since(stats_start));
+    }
+    timing_ms.insert("total".to_owned(), ms_since(start));
+
+    Ok(Response {
+        variant,
+        backend,
+        backend_note,
+        n: qkv.n(),
+        d_k: qkv.d_k(),
+        d_v: qkv.d_v(),
+        output: request.outputs.output.then_some(result.output),
+        attention: if request.outputs.attention {
+            result.attention
+        } else {
+            None
+        },
+        stats,
+        timing_ms,
+    })
+}
+
+fn ms_since(start: Instant) -> f64 {
+    start.elapsed().as_secs_f64() * 1e3
+}

@@ -1,0 +1,125 @@
+//! `GpuContext`: adapter and device acquisition (with the adapter's own limits, so large buffers
+//! work), the pipelines built once, and the checks of a request against the device's limits.
+
+use super::pipelines::Pipelines;
+use crate::error::{Error, Result};
+use crate::workload::Qkv;
+use serde::Serialize;
+
+/// What the page and the CLI show about the adapter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AdapterSummary {
+    /// Adapter name (empty in browsers that hide it).
+    pub name: String,
+    /// PCI vendor id (0 where hidden).
+    pub vendor: u32,
+    /// `DiscreteGpu`, `IntegratedGpu`, `Cpu`, ...
+    pub device_type: String,
+    /// `Vulkan`, `BrowserWebGpu`, ...
+    pub backend: String,
+    /// Driver name and version.
+    pub driver: String,
+    /// Whether GPU timings come from timestamp queries.
+    pub timestamps: bool,
+}
+
+/// The device, its queue and every pipeline, created once and reused for every request.
+pub struct GpuContext {
+    pub(crate) device: wgpu::Device,
+    pub(crate) queue: wgpu::Queue,
+    pub(crate) pipelines: Pipelines,
+    pub(crate) timestamps: bool,
+    summary: AdapterSummary,
+}
+
+impl GpuContext {
+    /// Finds an adapter and opens a device. Fails with [`Error::NoAdapter`] when there is none
+    /// (no WebGPU, no Vulkan driver).
+    pub async fn new() -> Result<GpuContext> {
+        // The instance: the entry point to every backend compiled in (Vulkan, or the browser's WebGPU).
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
+        // The adapter: one physical device (or lavapipe / SwiftShader on the CPU).
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions {
+                power_preference: wgpu::PowerPreference::HighPerformance,
+                force_fallback_adapter: false,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| Error::NoAdapter {
+                reason: e.to_string(),
+            })?;
+        let info = adapter.get_info();
+        // Timestamps time the kernels on the device itself; optional, with a clean fallback.
+        let timestamps = adapter.features().contains(wgpu::Features::TIMESTAMP_QUERY);
+        let required_features = if timestamps {
+            wgpu::Features::TIMESTAMP_QUERY
+        } else {
+            wgpu::Features::empty()
+        };
+        // The device and its queue, with the adapter's own limits (the defaults cap storage
+        // bindings at 128 MiB even where the hardware allows more).
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("attnscope"),
+                required_features,
+                required_limits: adapter.limits(),
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| Error::Gpu {
+                op: "request_device",
+                message: e.to_string(),
+            })?;
+        let pipelines = Pipelines::new(&device).await?;
+        Ok(GpuContext {
+            summary: AdapterSummary {
+                name: info.name,
+                vendor: info.vendor,
+                device_type: format!("{:?}", info.device_type),
+                backend: format!("{:?}", info.backend),
+                driver: format!("{} {}", info.driver, info.driver_info).trim().to_owned(),
+                timestamps,
+            },
+            device,
+            queue,
+            pipelines,
+            timestamps,
+        })
+    }
+
+    /// The adapter this context runs on.
+    pub fn adapter(&self) -> &AdapterSummary {
+        &self.summary
+    }
+
+    /// Checks buffer sizes and dispatch counts of a run against the device's limits.
+    pub(crate) fn check_fits(&self, qkv: &Qkv, want_attention: bool) -> Result<()> {
+        let limits = self.device.limits();
+        let max_binding = u64::from(limits.max_storage_buffer_binding_size).min(limits.max_buffer_size);
+        let n = qkv.n() as u64;
+        let widest = qkv.d_k().max(qkv.d_v()) as u64;
+        let mut largest = n * widest * 4;
+        if want_attention {
+            largest = largest.max(n * n * 4);
+        }
+        if largest > max_binding {
+            return Err(Error::GpuLimit {
+                field: "workload.n".into(),
+                message: format!(
+                    "a {largest}-byte buffer exceeds this device's storage binding limit of {max_binding} bytes"
+                ),
+            });
+        }
+        let max_groups = u64::from(limits.max_compute_workgroups_per_dimension);
+        if n > max_groups {
+            return Err(Error::GpuLimit {
+                field: "workload.n".into(),
+                message: format!(
+                    "n = {n} exceeds this device's {max_groups} workgroups per dimension (one per query row)"
+                ),
+            });
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,78 @@
+//! The GPU path: a wgpu context (Vulkan natively, WebGPU in the browser) and the WGSL pipelines of
+//! `shaders/`. Everything is async, because wasm cannot block.
+//!
+//! Data flow of one run: upload Q, K, V (storage buffers) → one compute pass per kernel → copy the
+//! results to a staging buffer → map it and read back. The CPU reference is the specification;
+//! `tests/gpu_vs_cpu.rs` and `tests/web.rs` hold every kernel to it.
+
+mod buffers;
+mod context;
+mod params;
+mod pipelines;
+mod timer;
+
+pub use context::{AdapterSummary, GpuContext};
+
+use crate::attention::{AttentionOutput, VariantSpec};
+use crate::error::Result;
+use crate::tensor::Matrix;
+use crate::workload::Qkv;
+
+/// What a GPU run returns besides the tensors.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct GpuTiming {
+    /// Time on the device between the first and last timestamp of the passes, in ms; `None`
+    /// where the adapter has no `timestamp-query` feature.
+    pub kernel_ms: Option<f64>,
+}
+
+/// Runs `spec` on the GPU. `A` is produced when `want_attention`: softmax writes its weights;
+/// linear variants run their kernel a second time with `V = I` (variants.md §0).
+pub async fn run(
+    ctx: &GpuContext,
+    spec: &VariantSpec,
+    qkv: &Qkv,
+    causal: bool,
+    want_attention: bool,
+) -> Result<(AttentionOutput, GpuTiming)> {
+    ctx.check_fits(qkv, want_attention)?;
+    match spec {
+        VariantSpec::Softmax(p) => {
+            let scale = p.effective_scale(qkv.d_k()) as f32;
+            let (output, attention, timing) =
+                pipelines::attn_softmax::run(ctx, qkv, scale, causal, want_attention).await?;
+            Ok((AttentionOutput { output, attention }, timing))
+        }
+        VariantSpec::LinearElu(p) => {
+            let eps = p.eps as f32;
+            let (output, mut timing) =
+                pipelines::attn_linear::run(ctx, &qkv.q, &qkv.k, &qkv.v, causal, eps).await?;
+            let attention = if want_attention {
+                let identity = Matrix::identity(qkv.n());
+                let (a, t) =
+                    pipelines::attn_linear::run(ctx, &qkv.q, &qkv.k, &identity, causal, eps)
+                        .await?;
+                timing.kernel_ms = sum_ms(timing.kernel_ms, t.kernel_ms);
+                Some(a)
+            } else {
+                None
+            };
+            Ok((AttentionOutput { output, attention }, timing))
+        }
+    }
+}
+
+fn sum_ms(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    Some(a? + b?)
+}
+
+/// Turns a popped validation scope into an error.
+pub(crate) fn check_scope(error: Option<wgpu::Error>) -> Result<()> {
+    match error {
+        Some(err) => Err(crate::error::Error::Gpu {
+            op: "dispatch",
+            message: err.to_string(),
+        }),
+        None => Ok(()),
+    }
+}

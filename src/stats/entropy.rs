@@ -1,0 +1,42 @@
+//! Row entropy of an attention matrix, on `P_ij = |A_ij| / Σ_{l∈𝒮_i} |A_il|` (variants.md §12), so
+//! signed or unnormalised matrices get a distribution too.
+
+use super::Support;
+use crate::tensor::Matrix;
+
+/// Per-row entropy and normalised entropy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowEntropy {
+    /// `H_i` in nats.
+    pub entropy: Vec<f64>,
+    /// `H_i / ln n_i`, 0 where `n_i = 1`.
+    pub normalized: Vec<f64>,
+}
+
+/// Entropy of every row of `a` over its support. A row whose support is all zeros carries no
+/// distribution and counts as entropy 0.
+pub fn row_entropy(a: &Matrix, support: Support) -> RowEntropy {
+    let n = a.cols();
+    let mut entropy = Vec::with_capacity(a.rows());
+    let mut normalized = Vec::with_capacity(a.rows());
+    for i in 0..a.rows() {
+        let n_i = support.len(i, n).min(n);
+        let row = &a.row(i)[..n_i];
+        let mass: f64 = row.iter().map(|x| f64::from(x.abs())).sum();
+        let h = if mass > 0.0 {
+            row.iter()
+                .map(|x| f64::from(x.abs()) / mass)
+                .filter(|&p| p > 0.0) // 0 ln 0 = 0: never take ln of an exact 0
+                .map(|p| -p * p.ln())
+                .sum()
+        } else {
+            0.0
+        };
+        entropy.push(h);
+        normalized.push(if n_i > 1 { h / (n_i as f64).ln() } else { 0.0 });
+    }
+    RowEntropy {
+        entropy,
+        normalized,
+    }
+}
