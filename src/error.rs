@@ -120,7 +120,10 @@ impl Error {
     pub fn is_bad_input(&self) -> bool {
         matches!(
             self,
-            Error::Invalid { .. } | Error::Shape { .. } | Error::Limit { .. } | Error::NonFinite { .. }
+            Error::Invalid { .. }
+                | Error::Shape { .. }
+                | Error::Limit { .. }
+                | Error::NonFinite { .. }
         )
     }
 
@@ -128,7 +131,9 @@ impl Error {
     pub fn message(&self) -> String {
         let full = self.to_string();
         let prefix = format!("{}: ", self.field());
-        full.strip_prefix(&prefix).map(str::to_owned).unwrap_or(full)
+        full.strip_prefix(&prefix)
+            .map(str::to_owned)
+            .unwrap_or(full)
     }
 
     /// The `{field, message}` body used by the CLI and the wasm API.

@@ -74,7 +74,11 @@ impl Matrix {
                 data.push(xf);
             }
         }
-        Ok(Matrix { rows: n, cols, data })
+        Ok(Matrix {
+            rows: n,
+            cols,
+            data,
+        })
     }
 
     /// Number of rows.
@@ -119,7 +123,10 @@ impl Matrix {
 
     /// The nested-rows form (for JSON).
     pub fn to_rows(&self) -> Vec<Vec<f32>> {
-        self.data.chunks(self.cols.max(1)).map(<[f32]>::to_vec).collect()
+        self.data
+            .chunks(self.cols.max(1))
+            .map(<[f32]>::to_vec)
+            .collect()
     }
 
     /// `self · other`, accumulated in f64.
@@ -128,7 +135,10 @@ impl Matrix {
             return Err(Error::Shape {
                 field: "matmul".into(),
                 expected: format!("{} rows on the right", self.cols),
-                got: format!("{}×{} · {}×{}", self.rows, self.cols, other.rows, other.cols),
+                got: format!(
+                    "{}×{} · {}×{}",
+                    self.rows, self.cols, other.rows, other.cols
+                ),
             });
         }
         let mut out = Matrix::zeros(self.rows, other.cols);
@@ -181,7 +191,9 @@ mod tests {
     fn matmul_by_identity_is_a_copy() {
         let a = Matrix::from_rows("a", &[vec![1.0, 2.0, 3.0], vec![4.0, 5.0, 6.0]]).unwrap();
         assert_eq!(a.matmul(&Matrix::identity(3)).unwrap(), a);
-        let p = a.matmul(&Matrix::from_vec(3, 1, vec![1.0, 0.0, -1.0]).unwrap()).unwrap();
+        let p = a
+            .matmul(&Matrix::from_vec(3, 1, vec![1.0, 0.0, -1.0]).unwrap())
+            .unwrap();
         assert_eq!(p.data(), &[-2.0, -2.0]);
     }
 }

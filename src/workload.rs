@@ -82,7 +82,14 @@ impl WorkloadSpec {
             "gaussian" => {
                 let f: GaussianFields = params_from_value("workload", rest)?;
                 let d_v = f.d_v.unwrap_or(f.d_k);
-                check_dims("workload.n", "workload.d_k", "workload.d_v", f.n, f.d_k, d_v)?;
+                check_dims(
+                    "workload.n",
+                    "workload.d_k",
+                    "workload.d_v",
+                    f.n,
+                    f.d_k,
+                    d_v,
+                )?;
                 Ok(WorkloadSpec::Gaussian {
                     n: f.n,
                     d_k: f.d_k,
@@ -152,8 +159,18 @@ fn check_dims(
     d_v: usize,
 ) -> Result<()> {
     use crate::schema::parse::check_size;
-    check_size(n_field, n, Limits::MAX_N, "longest sequence the engine runs")?;
-    check_size(dk_field, d_k, Limits::MAX_D_K, "GPU kernels hold a d_k-sized state")?;
+    check_size(
+        n_field,
+        n,
+        Limits::MAX_N,
+        "longest sequence the engine runs",
+    )?;
+    check_size(
+        dk_field,
+        d_k,
+        Limits::MAX_D_K,
+        "GPU kernels hold a d_k-sized state",
+    )?;
     check_size(dv_field, d_v, Limits::MAX_D_V, "largest value dimension")
 }
 

@@ -8,8 +8,8 @@ pub mod kernel;
 pub mod softmax;
 
 use crate::error::Result;
-use crate::schema::parse::split_tag;
 use crate::schema::params_from_value;
+use crate::schema::parse::split_tag;
 use crate::tensor::Matrix;
 use crate::workload::Qkv;
 use kernel::elu::LinearEluParams;

@@ -36,7 +36,13 @@ impl SoftmaxParams {
             "below 1e-3 every row is one-hot in f32",
         )?;
         if let Some(scale) = self.scale {
-            check_range("variant.scale", scale, 1e-6, 1e3, "a positive dot-product scale")?;
+            check_range(
+                "variant.scale",
+                scale,
+                1e-6,
+                1e3,
+                "a positive dot-product scale",
+            )?;
         }
         Ok(())
     }
@@ -65,11 +71,16 @@ pub fn softmax_attention(qkv: &Qkv, scale: f64, causal: bool) -> (Matrix, Matrix
         let q_i = qkv.q.row(i);
         for (j, logit) in logits.iter_mut().enumerate().take(keys) {
             let k_j = qkv.k.row(j);
-            let dot: f64 = (0..d_k).map(|c| f64::from(q_i[c]) * f64::from(k_j[c])).sum();
+            let dot: f64 = (0..d_k)
+                .map(|c| f64::from(q_i[c]) * f64::from(k_j[c]))
+                .sum();
             *logit = scale * dot;
         }
         // Subtract the row max: exp overflows f32 above ~88.7.
-        let max = logits[..keys].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let max = logits[..keys]
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
         let denom: f64 = logits[..keys].iter().map(|x| (x - max).exp()).sum();
         for (j, logit) in logits.iter().enumerate().take(keys) {
             attention.set(i, j, ((logit - max).exp() / denom) as f32);

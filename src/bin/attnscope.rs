@@ -28,7 +28,12 @@ Exit status: 0 ok, 2 bad request, 1 GPU or internal failure. The schema is in RE
 
     pub fn main() -> ExitCode {
         let args: Vec<String> = std::env::args().skip(1).collect();
-        match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        match args
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
             ["eval"] => eval(),
             ["device"] => device(),
             ["--version" | "-V"] => {

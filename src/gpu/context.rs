@@ -78,7 +78,9 @@ impl GpuContext {
                 vendor: info.vendor,
                 device_type: format!("{:?}", info.device_type),
                 backend: format!("{:?}", info.backend),
-                driver: format!("{} {}", info.driver, info.driver_info).trim().to_owned(),
+                driver: format!("{} {}", info.driver, info.driver_info)
+                    .trim()
+                    .to_owned(),
                 timestamps,
             },
             device,
@@ -93,13 +95,21 @@ impl GpuContext {
         &self.summary
     }
 
-    /// Checks buffer sizes and dispatch counts of a run against the device's limits.
-    pub(crate) fn check_fits(&self, qkv: &Qkv, want_attention: bool) -> Result<()> {
+    /// Checks buffer sizes and dispatch counts of a run against the device's limits;
+    /// `scratch_bytes` is the variant's largest intermediate buffer.
+    pub(crate) fn check_fits(
+        &self,
+        qkv: &Qkv,
+        want_attention: bool,
+        scratch_bytes: u64,
+    ) -> Result<()> {
         let limits = self.device.limits();
-        let max_binding = u64::from(limits.max_storage_buffer_binding_size).min(limits.max_buffer_size);
+        let max_binding = limits
+            .max_storage_buffer_binding_size
+            .min(limits.max_buffer_size);
         let n = qkv.n() as u64;
         let widest = qkv.d_k().max(qkv.d_v()) as u64;
-        let mut largest = n * widest * 4;
+        let mut largest = (n * widest * 4).max(scratch_bytes);
         if want_attention {
             largest = largest.max(n * n * 4);
         }

@@ -15,7 +15,6 @@ pub use context::{AdapterSummary, GpuContext};
 
 use crate::attention::{AttentionOutput, VariantSpec};
 use crate::error::Result;
-use crate::tensor::Matrix;
 use crate::workload::Qkv;
 
 /// What a GPU run returns besides the tensors.
@@ -27,7 +26,7 @@ pub struct GpuTiming {
 }
 
 /// Runs `spec` on the GPU. `A` is produced when `want_attention`: softmax writes its weights;
-/// linear variants run their kernel a second time with `V = I` (variants.md §0).
+/// linear attention divides `φ(q_i)·φ(k_j)` by the normalisers its output pass computed.
 pub async fn run(
     ctx: &GpuContext,
     spec: &VariantSpec,
@@ -35,7 +34,13 @@ pub async fn run(
     causal: bool,
     want_attention: bool,
 ) -> Result<(AttentionOutput, GpuTiming)> {
-    ctx.check_fits(qkv, want_attention)?;
+    let scratch_bytes = match spec {
+        VariantSpec::Softmax(_) => 0,
+        VariantSpec::LinearElu(_) => {
+            4 * pipelines::attn_linear::state_len(qkv.n(), qkv.d_k(), qkv.d_v()) as u64
+        }
+    };
+    ctx.check_fits(qkv, want_attention, scratch_bytes)?;
     match spec {
         VariantSpec::Softmax(p) => {
             let scale = p.effective_scale(qkv.d_k()) as f32;
@@ -44,26 +49,11 @@ pub async fn run(
             Ok((AttentionOutput { output, attention }, timing))
         }
         VariantSpec::LinearElu(p) => {
-            let eps = p.eps as f32;
-            let (output, mut timing) =
-                pipelines::attn_linear::run(ctx, &qkv.q, &qkv.k, &qkv.v, causal, eps).await?;
-            let attention = if want_attention {
-                let identity = Matrix::identity(qkv.n());
-                let (a, t) =
-                    pipelines::attn_linear::run(ctx, &qkv.q, &qkv.k, &identity, causal, eps)
-                        .await?;
-                timing.kernel_ms = sum_ms(timing.kernel_ms, t.kernel_ms);
-                Some(a)
-            } else {
-                None
-            };
+            let (output, attention, timing) =
+                pipelines::attn_linear::run(ctx, qkv, causal, p.eps as f32, want_attention).await?;
             Ok((AttentionOutput { output, attention }, timing))
         }
     }
-}
-
-fn sum_ms(a: Option<f64>, b: Option<f64>) -> Option<f64> {
-    Some(a? + b?)
 }
 
 /// Turns a popped validation scope into an error.

@@ -16,7 +16,8 @@ pub struct AttnSoftmaxParams {
     pub _pad: [u32; 2],
 }
 
-/// Mirrors `shaders/attn_linear.wgsl::AttnLinearParams`: keep in sync.
+/// Mirrors `AttnLinearParams` in `shaders/attn_linear_{state,scan,output,weights}.wgsl`: keep
+/// all five in sync.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Pod, Zeroable)]
 pub struct AttnLinearParams {
@@ -25,7 +26,11 @@ pub struct AttnLinearParams {
     pub d_v: u32,
     pub causal: u32,
     pub eps: f32,
-    pub _pad: [u32; 3],
+    /// Tokens per chunk.
+    pub chunk: u32,
+    /// `ceil(n / chunk)`.
+    pub n_chunks: u32,
+    pub _pad: u32,
 }
 
 // WGSL uniform structs are laid out in 16-byte multiples: both blocks are 32 bytes.

@@ -38,11 +38,25 @@ impl PassTimer {
     }
 
     /// The writes for a pass that is both the first and the last of the run.
-    pub fn writes(&self) -> wgpu::ComputePassTimestampWrites<'_> {
+    pub fn whole_run(&self) -> wgpu::ComputePassTimestampWrites<'_> {
+        self.writes(Some(0), Some(1))
+    }
+
+    /// The writes for the first pass of a run of several.
+    pub fn first_pass(&self) -> wgpu::ComputePassTimestampWrites<'_> {
+        self.writes(Some(0), None)
+    }
+
+    /// The writes for the last pass of a run of several.
+    pub fn last_pass(&self) -> wgpu::ComputePassTimestampWrites<'_> {
+        self.writes(None, Some(1))
+    }
+
+    fn writes(&self, begin: Option<u32>, end: Option<u32>) -> wgpu::ComputePassTimestampWrites<'_> {
         wgpu::ComputePassTimestampWrites {
             query_set: &self.query_set,
-            beginning_of_pass_write_index: Some(0),
-            end_of_pass_write_index: Some(1),
+            beginning_of_pass_write_index: begin,
+            end_of_pass_write_index: end,
         }
     }
 

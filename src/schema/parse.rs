@@ -10,8 +10,8 @@ pub fn params_from_value<T: DeserializeOwned>(prefix: &str, value: Value) -> Res
     serde_path_to_error::deserialize::<_, T>(value).map_err(|err| {
         let inner = err.inner().to_string();
         let mut path = err.path().to_string();
-        // serde reports an unknown or missing field at its parent's path; point at the field.
-        if let Some(name) = named_field(&inner) {
+        // A missing field is reported at its parent's path: point at the field itself.
+        if let Some(name) = named_field(&inner).filter(|name| !path.ends_with(name)) {
             path = if path == "." {
                 name.to_owned()
             } else {
@@ -45,7 +45,10 @@ pub(crate) fn split_tag(
     let Value::Object(map) = value else {
         return Err(Error::invalid(
             field,
-            format!("expected an object with a \"{tag}\" (one of {})", known.join(", ")),
+            format!(
+                "expected an object with a \"{tag}\" (one of {})",
+                known.join(", ")
+            ),
         ));
     };
     let mut map = map.clone();

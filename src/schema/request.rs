@@ -116,14 +116,25 @@ impl Request {
     /// The N×N outputs fit their budgets (see [`Limits`]).
     fn check_budget(&self) -> Result<()> {
         let n = self.workload.n();
-        let hint = "materialises the n×n matrix; ask for \"outputs\": [\"output\"] on longer sequences";
+        let hint =
+            "materialises the n×n matrix; ask for \"outputs\": [\"output\"] on longer sequences";
         if self.outputs.attention {
-            check_size("outputs", n, Limits::MAX_N_ATTENTION, &format!("\"attention\" {hint}"))
-                .map_err(|e| with_value(e, n))?;
+            check_size(
+                "outputs",
+                n,
+                Limits::MAX_N_ATTENTION,
+                &format!("\"attention\" {hint}"),
+            )
+            .map_err(|e| with_value(e, n))?;
         }
         if self.outputs.stats {
-            check_size("outputs", n, Limits::MAX_N_STATS, &format!("\"stats\" {hint}"))
-                .map_err(|e| with_value(e, n))?;
+            check_size(
+                "outputs",
+                n,
+                Limits::MAX_N_STATS,
+                &format!("\"stats\" {hint}"),
+            )
+            .map_err(|e| with_value(e, n))?;
         }
         Ok(())
     }

@@ -25,7 +25,13 @@ fn default_eps() -> f64 {
 
 impl LinearEluParams {
     pub(crate) fn validate(&self) -> Result<()> {
-        check_range("variant.eps", self.eps, 0.0, 1.0, "a small normaliser offset")
+        check_range(
+            "variant.eps",
+            self.eps,
+            0.0,
+            1.0,
+            "a small normaliser offset",
+        )
     }
 }
 

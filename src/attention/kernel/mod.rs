@@ -43,9 +43,9 @@ pub fn quadratic(
 ) -> (Matrix, Matrix) {
     let n = fq.len();
     let mut attention = Matrix::zeros(n, n); // [n, n]
-    for i in 0..n {
+    for (i, fq_i) in fq.iter().enumerate() {
         let keys = if causal { i + 1 } else { n };
-        let weights: Vec<f64> = (0..keys).map(|j| dot(&fq[i], &fk[j])).collect();
+        let weights: Vec<f64> = fk[..keys].iter().map(|fk_j| dot(fq_i, fk_j)).collect();
         let denom = weights.iter().sum::<f64>() + eps;
         for (j, w) in weights.iter().enumerate() {
             attention.set(i, j, (w / denom) as f32);
@@ -85,13 +85,13 @@ pub fn recurrent(fq: &[Vec<f64>], fk: &[Vec<f64>], v: &Matrix, causal: bool, eps
             absorb(t, &mut state, &mut z);
         }
     }
-    for t in 0..n {
+    for (t, fq_t) in fq.iter().enumerate() {
         if causal {
             absorb(t, &mut state, &mut z);
         }
-        let denom = dot(&fq[t], &z) + eps;
+        let denom = dot(fq_t, &z) + eps;
         for c in 0..d_v {
-            let num: f64 = (0..m).map(|r| fq[t][r] * state[r * d_v + c]).sum();
+            let num: f64 = (0..m).map(|r| fq_t[r] * state[r * d_v + c]).sum();
             output.set(t, c, (num / denom) as f32);
         }
     }

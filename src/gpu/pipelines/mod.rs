@@ -1,24 +1,62 @@
 //! `Pipelines`: every compute pipeline, built once when the context is created, with its
-//! shader validated inside an error scope so a bad shader is an error, not a panic.
+//! shader validated inside an error scope so a bad shader is an error, not a panic. Each
+//! `shaders/<name>.wgsl` becomes one [`Kernel`]; `attn_*.rs` encode the runs.
 
 pub mod attn_linear;
 pub mod attn_softmax;
 
 use crate::error::{Error, Result};
 
+/// Invocations per workgroup of every shader (`WG` in each file): keep in sync.
+pub const WORKGROUP_SIZE: u32 = 64;
+/// Workgroups per grid row: 1-D dispatches past this fold into y (`GRID_X` in the shaders).
+pub const GRID_X: u32 = 65_535;
+
 /// Every pipeline of the crate.
 pub struct Pipelines {
-    pub(crate) softmax: attn_softmax::AttnSoftmax,
-    pub(crate) linear: attn_linear::AttnLinear,
+    pub(crate) softmax: Kernel,
+    pub(crate) linear_state: Kernel,
+    pub(crate) linear_scan: Kernel,
+    pub(crate) linear_output: Kernel,
+    pub(crate) linear_weights: Kernel,
 }
 
 impl Pipelines {
     /// Compiles every shader and builds every pipeline.
     pub async fn new(device: &wgpu::Device) -> Result<Pipelines> {
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
+        // Each binding list mirrors the table in its shader's header: `true` = read-only storage.
         let pipelines = Pipelines {
-            softmax: attn_softmax::AttnSoftmax::new(device),
-            linear: attn_linear::AttnLinear::new(device),
+            softmax: Kernel::new(
+                device,
+                "attn_softmax",
+                include_str!("../../../shaders/attn_softmax.wgsl"),
+                &[true, true, true, false, false], // q, k, v, out, weights
+            ),
+            linear_state: Kernel::new(
+                device,
+                "attn_linear_state",
+                include_str!("../../../shaders/attn_linear_state.wgsl"),
+                &[true, true, false], // k, v, states
+            ),
+            linear_scan: Kernel::new(
+                device,
+                "attn_linear_scan",
+                include_str!("../../../shaders/attn_linear_scan.wgsl"),
+                &[false], // states
+            ),
+            linear_output: Kernel::new(
+                device,
+                "attn_linear_output",
+                include_str!("../../../shaders/attn_linear_output.wgsl"),
+                &[true, true, true, true, false, false], // q, k, v, states, out, normaliser
+            ),
+            linear_weights: Kernel::new(
+                device,
+                "attn_linear_weights",
+                include_str!("../../../shaders/attn_linear_weights.wgsl"),
+                &[true, true, true, false], // q, k, normaliser, weights
+            ),
         };
         if let Some(err) = scope.pop().await {
             return Err(Error::Gpu {
@@ -30,8 +68,89 @@ impl Pipelines {
     }
 }
 
+/// One shader's pipeline: binding 0 is its params uniform, then storage buffers in order.
+pub struct Kernel {
+    label: &'static str,
+    layout: wgpu::BindGroupLayout,
+    pipeline: wgpu::ComputePipeline,
+}
+
+impl Kernel {
+    /// Builds the pipeline of `source` (entry point `main`) with an explicit layout: a uniform at
+    /// binding 0, then one storage buffer per entry of `read_only`.
+    pub fn new(
+        device: &wgpu::Device,
+        label: &'static str,
+        source: &str,
+        read_only: &[bool],
+    ) -> Self {
+        let mut entries = vec![uniform_entry()];
+        entries.extend(
+            read_only
+                .iter()
+                .enumerate()
+                .map(|(i, &ro)| storage_entry(i as u32 + 1, ro)),
+        );
+        let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some(label),
+            entries: &entries,
+        });
+        let pipeline = compute_pipeline(device, label, source, &layout);
+        Kernel {
+            label,
+            layout,
+            pipeline,
+        }
+    }
+
+    /// Records one pass: binds `buffers` (params first) and dispatches `invocations` threads as a
+    /// 1-D grid folded into y, or `rows` workgroups when `Grid::Rows`.
+    pub fn record(
+        &self,
+        device: &wgpu::Device,
+        encoder: &mut wgpu::CommandEncoder,
+        buffers: &[&wgpu::Buffer],
+        grid: Grid,
+        timestamps: Option<wgpu::ComputePassTimestampWrites<'_>>,
+    ) {
+        let bind_group = bind_in_order(device, self.label, &self.layout, buffers);
+        let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+            label: Some(self.label),
+            timestamp_writes: timestamps,
+        });
+        pass.set_pipeline(&self.pipeline);
+        pass.set_bind_group(0, &bind_group, &[]);
+        let (x, y) = grid.workgroups();
+        pass.dispatch_workgroups(x, y, 1);
+    }
+}
+
+/// How a pass is laid out.
+#[derive(Debug, Clone, Copy)]
+pub enum Grid {
+    /// One invocation per item of a flat index space.
+    Invocations(u64),
+    /// One workgroup per row (≤ 65535 rows).
+    Rows(u32),
+}
+
+impl Grid {
+    /// The `(x, y)` workgroup counts.
+    fn workgroups(self) -> (u32, u32) {
+        match self {
+            Grid::Rows(rows) => (rows, 1),
+            Grid::Invocations(count) => {
+                let groups = count.div_ceil(u64::from(WORKGROUP_SIZE)).max(1);
+                let x = groups.min(u64::from(GRID_X)) as u32;
+                let y = groups.div_ceil(u64::from(GRID_X)) as u32;
+                (x, y)
+            }
+        }
+    }
+}
+
 /// A bind group layout entry for a storage buffer visible to compute shaders.
-pub(crate) fn storage_entry(binding: u32, read_only: bool) -> wgpu::BindGroupLayoutEntry {
+fn storage_entry(binding: u32, read_only: bool) -> wgpu::BindGroupLayoutEntry {
     wgpu::BindGroupLayoutEntry {
         binding,
         visibility: wgpu::ShaderStages::COMPUTE,
@@ -45,7 +164,7 @@ pub(crate) fn storage_entry(binding: u32, read_only: bool) -> wgpu::BindGroupLay
 }
 
 /// The bind group layout entry of binding 0, the params uniform.
-pub(crate) fn uniform_entry() -> wgpu::BindGroupLayoutEntry {
+fn uniform_entry() -> wgpu::BindGroupLayoutEntry {
     wgpu::BindGroupLayoutEntry {
         binding: 0,
         visibility: wgpu::ShaderStages::COMPUTE,
@@ -59,7 +178,7 @@ pub(crate) fn uniform_entry() -> wgpu::BindGroupLayoutEntry {
 }
 
 /// A compute pipeline with entry point `main` from WGSL `source`, with an explicit layout.
-pub(crate) fn compute_pipeline(
+fn compute_pipeline(
     device: &wgpu::Device,
     label: &str,
     source: &str,
@@ -85,7 +204,7 @@ pub(crate) fn compute_pipeline(
 }
 
 /// Binds `buffers` to bindings 0, 1, 2, ... in order.
-pub(crate) fn bind_in_order(
+fn bind_in_order(
     device: &wgpu::Device,
     label: &str,
     layout: &wgpu::BindGroupLayout,

@@ -1,0 +1,91 @@
+//! Shared fixtures of the integration tests: the toy inputs of variants.md, tolerances with
+//! named presets, a comparison that reports where and by how much, and the shared GPU context.
+#![allow(dead_code)] // each test binary uses a different subset
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on a broken invariant
+
+use attnscope::workload::{Qkv, WorkloadSpec};
+use attnscope::Matrix;
+
+/// The shared toy input of variants.md §0 (N = 3, d = d_v = 2).
+pub fn toy() -> Qkv {
+    let m = |rows: &[[f64; 2]; 3]| {
+        Matrix::from_rows("toy", &rows.iter().map(|r| r.to_vec()).collect::<Vec<_>>()).unwrap()
+    };
+    Qkv {
+        q: m(&[[1.0, 0.5], [0.2, -0.4], [-0.6, 0.9]]),
+        k: m(&[[0.8, -0.1], [0.3, 0.7], [-0.5, 0.4]]),
+        v: m(&[[1.0, 2.0], [0.0, -1.0], [3.0, 0.5]]),
+    }
+}
+
+/// The toy input as a `given` workload JSON object.
+pub fn toy_workload_json() -> serde_json::Value {
+    let t = toy();
+    serde_json::json!({"kind": "given", "q": t.q.to_rows(), "k": t.k.to_rows(), "v": t.v.to_rows()})
+}
+
+/// Seeded Gaussian Q, K, V.
+pub fn gaussian(n: usize, d_k: usize, d_v: usize, seed: u64) -> Qkv {
+    WorkloadSpec::Gaussian { n, d_k, d_v, seed }.generate()
+}
+
+/// `|actual − expected| ≤ abs + rel · |expected|`, entry by entry.
+#[derive(Debug, Clone, Copy)]
+pub struct Tolerance {
+    pub abs: f64,
+    pub rel: f64,
+}
+
+impl Tolerance {
+    /// variants.md prints 4 decimals: its numbers are exact to 5e-5, so 1e-4 leaves room for f32.
+    pub const WORKED_EXAMPLE: Tolerance = Tolerance {
+        abs: 1e-4,
+        rel: 0.0,
+    };
+    /// Two f64-accumulated CPU forms of the same math, stored in f32: a few f32 ulps.
+    pub const CPU_FORMS: Tolerance = Tolerance {
+        abs: 1e-6,
+        rel: 1e-5,
+    };
+    /// A GPU kernel (f32 accumulation, hardware exp) against the f64-accumulated CPU reference:
+    /// sums of up to 257 terms of size ≤ 1 lose about 257 · 2⁻²⁴ ≈ 1.5e-5 relative.
+    pub const GPU_F32: Tolerance = Tolerance {
+        abs: 2e-5,
+        rel: 2e-4,
+    };
+}
+
+/// Asserts `actual ≈ expected` within `tol`, reporting the worst entry.
+pub fn assert_close(what: &str, actual: &[f32], expected: &[f64], tol: Tolerance) {
+    assert_eq!(actual.len(), expected.len(), "{what}: lengths differ");
+    let mut worst: Option<(usize, f64)> = None;
+    for (idx, (&a, &e)) in actual.iter().zip(expected).enumerate() {
+        let err = (f64::from(a) - e).abs();
+        assert!(a.is_finite(), "{what}[{idx}] is not finite: {a}");
+        if err > tol.abs + tol.rel * e.abs() && worst.is_none_or(|(_, w)| err > w) {
+            worst = Some((idx, err));
+        }
+    }
+    if let Some((idx, err)) = worst {
+        panic!(
+            "{what}: entry {idx} is {} but expected {} (error {err:.3e}, tolerance {tol:?})",
+            actual[idx], expected[idx]
+        );
+    }
+}
+
+/// Asserts two matrices agree within `tol` (same shape).
+pub fn assert_matrix_close(what: &str, actual: &Matrix, expected: &Matrix, tol: Tolerance) {
+    assert_eq!(
+        (actual.rows(), actual.cols()),
+        (expected.rows(), expected.cols()),
+        "{what}: shapes differ"
+    );
+    let e: Vec<f64> = expected.data().iter().map(|&x| f64::from(x)).collect();
+    assert_close(what, actual.data(), &e, tol);
+}
+
+/// Flattens a row-major literal table.
+pub fn flat<const C: usize>(rows: &[[f64; C]]) -> Vec<f64> {
+    rows.iter().flatten().copied().collect()
+}

@@ -1,0 +1,122 @@
+//! Every GPU kernel against the CPU reference, natively (lavapipe in CI). Without an adapter the
+//! tests print `SKIPPED: no adapter`, and fail when `REQUIRE_GPU=1` (the test command sets it).
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on a broken invariant
+
+mod common;
+
+use attnscope::gpu::GpuContext;
+use attnscope::schema::Backend;
+use attnscope::Request;
+use common::{assert_matrix_close, Tolerance};
+use serde_json::json;
+use std::sync::OnceLock;
+
+/// One device for the whole binary (tests run on parallel threads; wgpu devices are Sync).
+fn gpu() -> Option<&'static GpuContext> {
+    static CONTEXT: OnceLock<Result<GpuContext, String>> = OnceLock::new();
+    let context =
+        CONTEXT.get_or_init(|| pollster::block_on(GpuContext::new()).map_err(|e| e.to_string()));
+    match context {
+        Ok(ctx) => Some(ctx),
+        Err(reason) if std::env::var("REQUIRE_GPU").as_deref() == Ok("1") => {
+            panic!("REQUIRE_GPU=1 but there is no GPU adapter: {reason}")
+        }
+        Err(reason) => {
+            eprintln!("SKIPPED: no adapter ({reason})");
+            None
+        }
+    }
+}
+
+fn evaluate(request: serde_json::Value, ctx: &GpuContext) -> attnscope::Response {
+    let request = Request::from_value(request).unwrap();
+    pollster::block_on(attnscope::evaluate(&request, Ok(ctx))).unwrap()
+}
+
+/// The GPU = CPU table: variant × causal × n, for output and attention.
+fn check_variant(variant: serde_json::Value, d_k: usize, d_v: usize) {
+    let Some(ctx) = gpu() else { return };
+    for n in [1, 7, 64, 257] {
+        for causal in [false, true] {
+            let request = |backend: &str| {
+                json!({"variant": variant, "causal": causal, "backend": backend,
+                       "workload": {"kind": "gaussian", "n": n, "d_k": d_k, "d_v": d_v, "seed": n},
+                       "outputs": ["output", "attention"]})
+            };
+            let gpu = evaluate(request("gpu"), ctx);
+            let cpu = evaluate(request("cpu"), ctx);
+            assert_eq!((gpu.backend, cpu.backend), (Backend::Gpu, Backend::Cpu));
+            let what = format!("{variant} n={n} causal={causal}");
+            assert_matrix_close(
+                &format!("O {what}"),
+                gpu.output.as_ref().unwrap(),
+                cpu.output.as_ref().unwrap(),
+                Tolerance::GPU_F32,
+            );
+            assert_matrix_close(
+                &format!("A {what}"),
+                gpu.attention.as_ref().unwrap(),
+                cpu.attention.as_ref().unwrap(),
+                Tolerance::GPU_F32,
+            );
+        }
+    }
+}
+
+#[test]
+fn softmax_gpu_matches_cpu() {
+    check_variant(json!({"name": "softmax"}), 16, 16);
+}
+
+#[test]
+fn softmax_with_temperature_and_wide_values_gpu_matches_cpu() {
+    // d_v = 200 > 64 exercises several value columns per invocation.
+    check_variant(json!({"name": "softmax", "temperature": 0.5}), 32, 200);
+}
+
+#[test]
+fn linear_elu_gpu_matches_cpu() {
+    check_variant(json!({"name": "linear_elu"}), 16, 16);
+}
+
+#[test]
+fn linear_elu_with_wide_values_gpu_matches_cpu() {
+    // d_v = 200 > 64 exercises several workgroups; d_k = 256 is the kernel's largest state.
+    check_variant(json!({"name": "linear_elu"}), 256, 200);
+}
+
+#[test]
+fn output_only_on_the_gpu_equals_the_cpu_output() {
+    let Some(ctx) = gpu() else { return };
+    for name in ["softmax", "linear_elu"] {
+        let request = |backend: &str| {
+            json!({"variant": {"name": name}, "causal": true, "backend": backend,
+                   "workload": {"kind": "gaussian", "n": 100, "d_k": 8, "seed": 3},
+                   "outputs": ["output"]})
+        };
+        let gpu = evaluate(request("gpu"), ctx);
+        let cpu = evaluate(request("cpu"), ctx);
+        assert!(gpu.attention.is_none() && gpu.stats.is_none());
+        assert_matrix_close(
+            name,
+            gpu.output.as_ref().unwrap(),
+            cpu.output.as_ref().unwrap(),
+            Tolerance::GPU_F32,
+        );
+    }
+}
+
+#[test]
+fn auto_uses_the_gpu_when_there_is_one_and_reports_kernel_time() {
+    let Some(ctx) = gpu() else { return };
+    let response = evaluate(
+        json!({"variant": {"name": "softmax"}, "workload": {"kind": "gaussian", "n": 8, "d_k": 4}}),
+        ctx,
+    );
+    assert_eq!(response.backend, Backend::Gpu);
+    assert!(response.backend_note.is_none());
+    if ctx.adapter().timestamps {
+        assert!(response.timing_ms["gpu_kernel"] >= 0.0);
+    }
+}

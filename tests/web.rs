@@ -1,0 +1,166 @@
+//! The core in a real browser (`wasm-pack test --headless --chrome`): the WebGPU kernels against
+//! the CPU reference on the browser's adapter, the wasm CPU path against the native CLI's
+//! recorded numbers, and the JS-facing `Engine` API. With `REQUIRE_GPU=1` at build time (the test
+//! command sets it), a missing WebGPU adapter fails.
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on a broken invariant
+
+use attnscope::gpu::GpuContext;
+use attnscope::schema::Backend;
+use attnscope::wasm::Engine;
+use attnscope::{Matrix, Request, Response};
+use serde_json::{json, Value};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// f32 GPU kernels against the f64-accumulated CPU reference (as tests/common Tolerance::GPU_F32).
+const GPU_ABS: f64 = 2e-5;
+const GPU_REL: f64 = 2e-4;
+/// The wasm CPU path against the native one: same f64 math, libm transcendental functions may
+/// differ in the last ulp.
+const NATIVE_REL: f64 = 1e-6;
+
+fn assert_close(what: &str, actual: &[f32], expected: &[f32], abs: f64, rel: f64) {
+    assert_eq!(actual.len(), expected.len(), "{what}: lengths");
+    for (i, (&a, &e)) in actual.iter().zip(expected).enumerate() {
+        let err = (f64::from(a) - f64::from(e)).abs();
+        assert!(
+            err <= abs + rel * f64::from(e).abs(),
+            "{what}[{i}]: {a} vs {e} (error {err:.3e})"
+        );
+    }
+}
+
+async fn evaluate(request: Value, gpu: Result<&GpuContext, &str>) -> Response {
+    let request = Request::from_value(request).unwrap();
+    attnscope::evaluate(&request, gpu).await.unwrap()
+}
+
+async fn gpu_or_skip() -> Option<GpuContext> {
+    match GpuContext::new().await {
+        Ok(ctx) => Some(ctx),
+        Err(e) if option_env!("REQUIRE_GPU") == Some("1") => {
+            panic!("REQUIRE_GPU=1 but the browser has no WebGPU adapter: {e}")
+        }
+        Err(e) => {
+            web_sys_log(&format!("SKIPPED: no adapter ({e})"));
+            None
+        }
+    }
+}
+
+fn web_sys_log(message: &str) {
+    wasm_bindgen_test::console_log!("{message}");
+}
+
+#[wasm_bindgen_test]
+async fn webgpu_kernels_match_the_cpu_reference() {
+    let Some(ctx) = gpu_or_skip().await else {
+        return;
+    };
+    assert_eq!(ctx.adapter().backend, "BrowserWebGpu");
+    for variant in [json!({"name": "softmax"}), json!({"name": "linear_elu"})] {
+        for n in [1, 7, 64, 257] {
+            for causal in [false, true] {
+                let request = |backend: &str| {
+                    json!({"variant": variant, "causal": causal, "backend": backend,
+                           "workload": {"kind": "gaussian", "n": n, "d_k": 16, "d_v": 16, "seed": n},
+                           "outputs": ["output", "attention"]})
+                };
+                let gpu = evaluate(request("gpu"), Ok(&ctx)).await;
+                let cpu = evaluate(request("cpu"), Ok(&ctx)).await;
+                assert_eq!((gpu.backend, cpu.backend), (Backend::Gpu, Backend::Cpu));
+                let what = format!("{variant} n={n} causal={causal}");
+                let data = |m: &Option<Matrix>| m.as_ref().unwrap().data().to_vec();
+                assert_close(
+                    &format!("O {what}"),
+                    &data(&gpu.output),
+                    &data(&cpu.output),
+                    GPU_ABS,
+                    GPU_REL,
+                );
+                assert_close(
+                    &format!("A {what}"),
+                    &data(&gpu.attention),
+                    &data(&cpu.attention),
+                    GPU_ABS,
+                    GPU_REL,
+                );
+            }
+        }
+    }
+}
+
+fn floats(value: &Value) -> Vec<f32> {
+    match value {
+        Value::Array(items) => items.iter().flat_map(floats).collect(),
+        Value::Number(x) => vec![x.as_f64().unwrap() as f32],
+        other => panic!("not a number: {other}"),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn wasm_cpu_path_matches_the_native_cli() {
+    for golden in [
+        include_str!("golden/gaussian_softmax.json"),
+        include_str!("golden/gaussian_linear_elu.json"),
+    ] {
+        let golden: Value = serde_json::from_str(golden).unwrap();
+        let expected = &golden["response"];
+        let response = evaluate(golden["request"].clone(), Err("cpu test")).await;
+        let actual = serde_json::to_value(&response).unwrap();
+        for key in ["output", "attention"] {
+            assert_close(
+                key,
+                &floats(&actual[key]),
+                &floats(&expected[key]),
+                0.0,
+                NATIVE_REL,
+            );
+        }
+        for key in [
+            "entropy_rows",
+            "singular_values",
+            "effective_rank",
+            "entropy_normalized_mean",
+        ] {
+            let (a, e) = (&actual["stats"][key], &expected["stats"][key]);
+            assert_close(key, &floats(a), &floats(e), 1e-9, NATIVE_REL);
+        }
+        assert_eq!(actual["variant"], expected["variant"]);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn engine_api_returns_typed_arrays_and_rejects_with_a_field() {
+    let engine = Engine::create().await;
+    let info = engine.device_info().unwrap();
+    let gpu = js_sys::Reflect::get(&info, &"gpu".into()).unwrap();
+    assert!(gpu.as_bool().is_some());
+
+    let request = json!({"variant": {"name": "softmax", "temperature": 2},
+                         "workload": {"kind": "gaussian", "n": 5, "d_k": 3, "seed": 9},
+                         "backend": "cpu"});
+    let js_request = serde_wasm_bindgen::to_value(&request).unwrap();
+    let response = wasm_bindgen_futures::JsFuture::from(engine.evaluate(js_request))
+        .await
+        .unwrap();
+    let get = |object: &JsValue, key: &str| js_sys::Reflect::get(object, &key.into()).unwrap();
+    assert_eq!(get(&response, "n").as_f64(), Some(5.0));
+    let attention = get(&response, "attention");
+    assert_eq!(get(&attention, "rows").as_f64(), Some(5.0));
+    let data = js_sys::Float32Array::from(get(&attention, "data")).to_vec();
+    let native = evaluate(request, Err("cpu test")).await;
+    assert_eq!(data, native.attention.unwrap().data());
+
+    let bad = serde_wasm_bindgen::to_value(&json!({"variant": {"name": "nope"}})).unwrap();
+    let error = wasm_bindgen_futures::JsFuture::from(engine.evaluate(bad))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        get(&error, "field").as_string().as_deref(),
+        Some("variant.name")
+    );
+}
