@@ -155,7 +155,9 @@ async fn engine_api_returns_typed_arrays_and_rejects_with_a_field() {
     let native = evaluate(request, Err("cpu test")).await;
     assert_eq!(data, native.attention.unwrap().data());
 
-    let bad = serde_wasm_bindgen::to_value(&json!({"variant": {"name": "nope"}})).unwrap();
+    let bad = serde_wasm_bindgen::to_value(&json!({"variant": {"name": "nope"},
+                                                   "workload": {"kind": "gaussian", "n": 2, "d_k": 2}}))
+        .unwrap();
     let error = wasm_bindgen_futures::JsFuture::from(engine.evaluate(bad))
         .await
         .unwrap_err();
