@@ -66,3 +66,19 @@ pub(crate) fn check_scope(error: Option<wgpu::Error>) -> Result<()> {
         None => Ok(()),
     }
 }
+
+/// `(WGSL struct name, size in bytes)` of every uniform block as Rust lays it out; the shader
+/// test checks each shader's struct of that name has the same size.
+pub const PARAMS_LAYOUT: &[(&str, usize)] = &[
+    (
+        "AttnSoftmaxParams",
+        std::mem::size_of::<params::AttnSoftmaxParams>(),
+    ),
+    (
+        "AttnLinearParams",
+        std::mem::size_of::<params::AttnLinearParams>(),
+    ),
+];
+
+/// Invocations per workgroup of every shader.
+pub use pipelines::WORKGROUP_SIZE;
