@@ -13,11 +13,13 @@
 //! - [`schema`]: `Request` / `Response` and their strict JSON parsing.
 //! - [`workload`]: Q, K, V from a seeded description or given explicitly.
 //! - [`attention`]: the variants (CPU reference: quadratic and recurrent forms).
+//! - [`catalog`]: each variant's card (paper, cost, flags, parameter schema, formula).
 //! - [`stats`]: entropy, singular values, effective rank of `A`.
 //! - [`gpu`]: the wgpu context and the WGSL pipelines (async everywhere; never blocks on wasm).
 //! - [`engine`]: evaluates a `Request` on the chosen backend.
 
 pub mod attention;
+pub mod catalog;
 pub mod engine;
 pub mod error;
 pub mod gpu;

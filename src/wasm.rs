@@ -16,6 +16,12 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// Every variant's catalog card (`{variants: [...]}`, as `attnscope catalog` prints).
+#[wasm_bindgen]
+pub fn catalog() -> std::result::Result<JsValue, JsValue> {
+    to_js(&serde_json::json!({ "variants": crate::attention::VariantSpec::catalog() }))
+}
+
 /// The engine of one worker: the GPU context (if any) created once and reused.
 #[wasm_bindgen]
 pub struct Engine {

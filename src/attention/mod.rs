@@ -52,6 +52,11 @@ impl VariantSpec {
         Ok(spec)
     }
 
+    /// Every variant's catalog card, in the order of [`VariantSpec::NAMES`].
+    pub fn catalog() -> Vec<crate::catalog::CatalogEntry> {
+        vec![softmax::catalog_entry(), kernel::elu::catalog_entry()]
+    }
+
     /// The public name.
     pub fn name(&self) -> &'static str {
         match self {

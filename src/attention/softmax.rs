@@ -4,8 +4,8 @@
 //! `L = (s/τ) Q Kᵀ` (masked to `j ≤ i` when causal), `A_ij = exp(L_ij − max_j L_ij) / Σ_j exp(·)`,
 //! `O = A V`. `A` is row-stochastic and non-negative; the causal `A` has `A_00 = 1`.
 
+use crate::catalog::{CatalogEntry, Cost, Paper, Range, Supports};
 use crate::error::Result;
-use crate::schema::parse::check_range;
 use crate::tensor::Matrix;
 use crate::workload::Qkv;
 use serde::{Deserialize, Serialize};
@@ -26,23 +26,26 @@ fn one() -> f64 {
     1.0
 }
 
+/// Accepted temperatures: below 1e-3 every row is one-hot in f32 anyway.
+pub const TEMPERATURE: Range = Range {
+    min: 1e-3,
+    max: 1e3,
+};
+/// Accepted dot-product scales.
+pub const SCALE: Range = Range {
+    min: 1e-6,
+    max: 1e3,
+};
+
 impl SoftmaxParams {
     pub(crate) fn validate(&self) -> Result<()> {
-        check_range(
-            "variant.temperature",
+        TEMPERATURE.check(
+            "temperature",
             self.temperature,
-            1e-3,
-            1e3,
             "below 1e-3 every row is one-hot in f32",
         )?;
         if let Some(scale) = self.scale {
-            check_range(
-                "variant.scale",
-                scale,
-                1e-6,
-                1e3,
-                "a positive dot-product scale",
-            )?;
+            SCALE.check("scale", scale, "a positive dot-product scale")?;
         }
         Ok(())
     }
@@ -96,4 +99,40 @@ pub fn softmax_attention(qkv: &Qkv, scale: f64, causal: bool) -> (Matrix, Matrix
         }
     }
     (output, attention)
+}
+
+/// The catalog card of `softmax`.
+pub fn catalog_entry() -> CatalogEntry {
+    let mut scale = SCALE.number("scale", None, true, "dot-product scale s");
+    scale.default_note = Some("1/sqrt(d_k)");
+    CatalogEntry {
+        name: "softmax",
+        title: "Softmax attention",
+        family: "softmax",
+        idea: "Every query takes a softmax-weighted average of the values: the reference the \
+               linear variants approximate.",
+        paper: Paper {
+            title: "Attention Is All You Need",
+            authors: "Vaswani et al.",
+            venue: "NeurIPS",
+            year: 2017,
+        },
+        spec_section: "1",
+        cost: Cost {
+            time: "O(N² (d + d_v))",
+            memory: "O(N d) (online softmax; O(N²) when A is drawn)",
+        },
+        row_normalized: true,
+        signed: false,
+        supports: Supports {
+            causal: true,
+            non_causal: true,
+        },
+        params: vec![
+            TEMPERATURE.number("temperature", Some(1.0), true, "logits are divided by τ"),
+            scale,
+        ],
+        formula_tex: r"A_{ij} = \frac{\exp(s\, q_i \cdot k_j / \tau)}{\sum_{l \in \mathcal{S}_i} \exp(s\, q_i \cdot k_l / \tau)}",
+        confirmed: true,
+    }
 }

@@ -20,6 +20,7 @@ attnscope: softmax and linear attention, CPU reference and GPU (wgpu)
 
 USAGE:
     attnscope eval        read one Request as JSON on stdin, write the Response as JSON on stdout
+    attnscope catalog     print every variant's card (paper, cost, parameters, formula) as JSON
     attnscope device      print the GPU adapter (or why there is none) as JSON
     attnscope --help      this text
     attnscope --version   the version
@@ -36,6 +37,11 @@ Exit status: 0 ok, 2 bad request, 1 GPU or internal failure. The schema is in RE
         {
             ["eval"] => eval(),
             ["device"] => device(),
+            ["catalog"] => {
+                let catalog = attnscope::attention::VariantSpec::catalog();
+                println!("{}", serde_json::json!({ "variants": catalog }));
+                ExitCode::SUCCESS
+            }
             ["--version" | "-V"] => {
                 println!("attnscope {}", env!("CARGO_PKG_VERSION"));
                 ExitCode::SUCCESS

@@ -1,0 +1,134 @@
+//! The variant catalog: what the page's picker and catalog tab, and `attnscope catalog`, show for
+//! each variant (family, paper, cost, flags, parameter schema, formula). Each variant's file
+//! writes its own entry; [`crate::attention::VariantSpec::catalog`] collects them.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// One variant's card.
+#[derive(Debug, Clone, Serialize)]
+pub struct CatalogEntry {
+    /// The public name (`variant.name`).
+    pub name: &'static str,
+    /// Display name.
+    pub title: &'static str,
+    /// Family (taxonomy tag of variants.md).
+    pub family: &'static str,
+    /// The idea in one line.
+    pub idea: &'static str,
+    /// The paper that introduced it.
+    pub paper: Paper,
+    /// The section of the spec (variants.md) it implements.
+    pub spec_section: &'static str,
+    /// Time and memory of the forms that are implemented.
+    pub cost: Cost,
+    /// Rows of `A` sum to 1 (up to ε).
+    pub row_normalized: bool,
+    /// `A` can have negative entries (shown with a diverging colour map).
+    pub signed: bool,
+    /// Which masks it supports.
+    pub supports: Supports,
+    /// Parameters, with defaults and ranges (the same constants the parser checks).
+    pub params: Vec<ParamSchema>,
+    /// The implicit matrix as TeX (KaTeX-compatible).
+    pub formula_tex: &'static str,
+    /// False where the spec marks the formula as not confirmed from a primary source.
+    pub confirmed: bool,
+}
+
+/// A paper reference.
+#[derive(Debug, Clone, Serialize)]
+pub struct Paper {
+    /// Title.
+    pub title: &'static str,
+    /// Authors, short form.
+    pub authors: &'static str,
+    /// Venue.
+    pub venue: &'static str,
+    /// Year.
+    pub year: u16,
+}
+
+/// Costs of the implemented forms, in terms of N, d_k (d), d_v and the feature size m.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cost {
+    /// Time of the form that computes the output.
+    pub time: &'static str,
+    /// Extra memory of that form.
+    pub memory: &'static str,
+}
+
+/// Masks a variant supports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Supports {
+    /// `causal: true` is accepted.
+    pub causal: bool,
+    /// `causal: false` is accepted.
+    pub non_causal: bool,
+}
+
+/// One parameter of a variant.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParamSchema {
+    /// Field name inside `variant`.
+    pub name: &'static str,
+    /// `number`, `integer`, `boolean`, `string` or `matrix`.
+    pub kind: &'static str,
+    /// The default (null where it depends on the input; `default_note` says how).
+    pub default: Value,
+    /// How the default is derived, where it is not a constant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_note: Option<&'static str>,
+    /// Smallest accepted value, for numbers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// Largest accepted value, for numbers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Sliders should move on a log scale.
+    pub log_scale: bool,
+    /// What it does.
+    pub description: &'static str,
+}
+
+/// An accepted closed range of a numeric parameter, shared by the parser and the catalog.
+#[derive(Debug, Clone, Copy)]
+pub struct Range {
+    /// Smallest accepted value.
+    pub min: f64,
+    /// Largest accepted value.
+    pub max: f64,
+}
+
+impl Range {
+    /// A numeric parameter with this range.
+    pub fn number(
+        self,
+        name: &'static str,
+        default: Option<f64>,
+        log_scale: bool,
+        description: &'static str,
+    ) -> ParamSchema {
+        ParamSchema {
+            name,
+            kind: "number",
+            default: default.map_or(Value::Null, Value::from),
+            default_note: None,
+            min: Some(self.min),
+            max: Some(self.max),
+            log_scale,
+            description,
+        }
+    }
+
+    /// Checks `value` against the range, naming `variant.<name>`.
+    pub fn check(self, name: &str, value: f64, why: &str) -> crate::Result<()> {
+        crate::schema::parse::check_range(
+            &format!("variant.{name}"),
+            value,
+            self.min,
+            self.max,
+            why,
+        )
+    }
+}

@@ -1,0 +1,93 @@
+//! The catalog lists every variant the parser accepts, and its ranges and defaults are the ones
+//! the parser enforces and the engine fills in.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on a broken invariant
+
+use attnscope::attention::VariantSpec;
+use attnscope::Request;
+use serde_json::{json, Value};
+
+fn request(variant: Value) -> attnscope::Result<Request> {
+    Request::from_value(json!({"variant": variant, "backend": "cpu",
+                               "workload": {"kind": "gaussian", "n": 4, "d_k": 4}}))
+}
+
+#[test]
+fn every_accepted_name_has_one_card() {
+    let names: Vec<&str> = VariantSpec::catalog().iter().map(|e| e.name).collect();
+    assert_eq!(names, VariantSpec::NAMES);
+}
+
+#[test]
+fn parameter_ranges_are_the_parsers() {
+    for entry in VariantSpec::catalog() {
+        for param in entry.params.iter().filter(|p| p.kind == "number") {
+            let (min, max) = (param.min.unwrap(), param.max.unwrap());
+            let with = |x: f64| json!({"name": entry.name, param.name: x});
+            assert!(
+                request(with(min)).is_ok(),
+                "{} {} = min",
+                entry.name,
+                param.name
+            );
+            assert!(
+                request(with(max)).is_ok(),
+                "{} {} = max",
+                entry.name,
+                param.name
+            );
+            let over = request(with(max * 1.5 + 1.0)).unwrap_err();
+            assert_eq!(over.field(), format!("variant.{}", param.name));
+            let under = request(with(min - 1.0 - min.abs())).unwrap_err();
+            assert_eq!(under.field(), format!("variant.{}", param.name));
+        }
+    }
+}
+
+#[test]
+fn defaults_are_what_the_engine_fills_in() {
+    for entry in VariantSpec::catalog() {
+        let request = request(json!({"name": entry.name})).unwrap();
+        let response = pollster::block_on(attnscope::evaluate(&request, Err("cpu"))).unwrap();
+        let filled = serde_json::to_value(&response.variant).unwrap();
+        for param in &entry.params {
+            if !param.default.is_null() {
+                assert_eq!(
+                    filled[param.name], param.default,
+                    "{} {}",
+                    entry.name, param.name
+                );
+            } else {
+                assert!(
+                    param.default_note.is_some(),
+                    "{} {}",
+                    entry.name,
+                    param.name
+                );
+                assert!(
+                    filled[param.name].is_number(),
+                    "{} {}",
+                    entry.name,
+                    param.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn cli_prints_the_catalog() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_attnscope"))
+        .arg("catalog")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let variants = json["variants"].as_array().unwrap();
+    assert_eq!(variants.len(), VariantSpec::NAMES.len());
+    assert_eq!(variants[0]["paper"]["year"], 2017);
+    assert!(variants[1]["formula_tex"]
+        .as_str()
+        .unwrap()
+        .contains(r"\phi"));
+}
