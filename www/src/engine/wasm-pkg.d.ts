@@ -1,0 +1,12 @@
+// Fallback types for the wasm package, used by the type check only while www/pkg has not been built yet.
+// The real package (wasm-pack --target web) replaces this through tsconfig "paths"; keep in sync with the core.
+
+export default function init(moduleOrPath?: unknown): Promise<unknown>;
+
+export class Engine {
+  private constructor();
+  static create(): Promise<Engine>;
+  deviceInfo(): any;
+  evaluate(request: any): Promise<any>;
+  free(): void;
+}

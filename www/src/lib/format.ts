@@ -1,0 +1,24 @@
+// Number formatting for badges, axes and the readout.
+import { format } from 'd3-format';
+
+const fixed3 = format('.3f');
+const ticks = format('~g');
+
+/** Three decimals (entropy in nats, normalised entropy, effective rank); '—' for missing values. */
+export function fmt3(v: number | null | undefined): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '—';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+  return fixed3(v).replace('-', '−');
+}
+
+/** Milliseconds: 3 significant digits below 10 ms, whole numbers above, with the unit. */
+export function fmtMs(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  if (v < 10) return `${format('.3~r')(v)} ms`;
+  return `${format(',.0f')(v)} ms`;
+}
+
+/** Compact numbers for legend and axis ticks (0.05, 0.1, 64). */
+export function fmtTick(v: number): string {
+  return ticks(v).replace('-', '−');
+}

@@ -1,0 +1,26 @@
+// Runs the native `attnscope eval` on a Request (stdin JSON → stdout JSON), the oracle for the page's numbers.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export type CliStats = {
+  entropy_mean: number;
+  entropy_normalized_mean: number;
+  effective_rank: number;
+  entropy_rows: number[];
+};
+
+export type CliResponse = { backend: string; n: number; stats: CliStats | null };
+
+/** The CLI binary: $ATTNSCOPE_CLI, else ../target/debug/attnscope relative to www/. */
+export function cliPath(wwwDir: string): string {
+  return resolve(wwwDir, process.env.ATTNSCOPE_CLI ?? '../target/debug/attnscope');
+}
+
+export function runCli(cli: string, request: unknown): CliResponse {
+  if (!existsSync(cli)) throw new Error(`attnscope CLI not found at ${cli} (build it, or set ATTNSCOPE_CLI)`);
+  const out = spawnSync(cli, ['eval'], { input: JSON.stringify(request), encoding: 'utf8', timeout: 120_000 });
+  if (out.error) throw out.error;
+  if (out.status !== 0) throw new Error(`attnscope eval exited ${out.status}: ${out.stderr}`);
+  return JSON.parse(out.stdout) as CliResponse;
+}
