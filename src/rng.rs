@@ -14,6 +14,8 @@ pub mod stream {
     pub const K: u64 = 1;
     /// Values.
     pub const V: u64 = 2;
+    /// Random projections of a variant (Performer's W, ...), keyed by the variant's own seed.
+    pub const PROJECTION: u64 = 3;
 }
 
 /// A deterministic random stream.

@@ -21,9 +21,19 @@ fn every_accepted_name_has_one_card() {
 #[test]
 fn parameter_ranges_are_the_parsers() {
     for entry in VariantSpec::catalog() {
-        for param in entry.params.iter().filter(|p| p.kind == "number") {
+        let numeric =
+            |p: &&attnscope::catalog::ParamSchema| p.kind == "number" || p.kind == "integer";
+        for param in entry
+            .params
+            .iter()
+            .filter(numeric)
+            .filter(|p| p.max.is_some())
+        {
             let (min, max) = (param.min.unwrap(), param.max.unwrap());
-            let with = |x: f64| json!({"name": entry.name, param.name: x});
+            let with = |x: f64| match param.kind {
+                "integer" => json!({"name": entry.name, param.name: x as i64}),
+                _ => json!({"name": entry.name, param.name: x}),
+            };
             assert!(
                 request(with(min)).is_ok(),
                 "{} {} = min",
@@ -64,12 +74,14 @@ fn defaults_are_what_the_engine_fills_in() {
                     entry.name,
                     param.name
                 );
-                assert!(
-                    filled[param.name].is_number(),
-                    "{} {}",
-                    entry.name,
-                    param.name
-                );
+                if param.kind == "number" || param.kind == "integer" {
+                    assert!(
+                        filled[param.name].is_number(),
+                        "{} {}",
+                        entry.name,
+                        param.name
+                    );
+                }
             }
         }
     }

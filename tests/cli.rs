@@ -129,12 +129,12 @@ fn unknown_parameter_is_an_error_naming_it() {
 
 #[test]
 fn unknown_variant_is_an_error_listing_the_known_ones() {
-    let request = json!({"variant": {"name": "performer"},
+    let request = json!({"variant": {"name": "flash_softmax"},
                          "workload": {"kind": "gaussian", "n": 4, "d_k": 2}});
     assert_error(
         &request.to_string(),
         "variant.name",
-        "known: softmax, linear_elu",
+        "known: softmax, linear_elu, linear_relu",
     );
 }
 

@@ -1,42 +1,81 @@
-//! The fast forms against the quadratic reference: the recurrent linear-attention form equals the
-//! quadratic one, `A = f(Q, K, V = I)`, and normalised rows sum to 1.
+//! The fast forms against the quadratic reference, for every kernel variant: quadratic =
+//! recurrent = chunkwise (chunk sizes 1, 16, 64 and 5, which divides none of the lengths),
+//! `A = f(Q, K, V = I)`, rows that sum to 1, and finite results on inputs scaled by 100.
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on a broken invariant
 
 mod common;
 
-use attnscope::attention::kernel::{self, elu::EluPlusOne};
+use attnscope::attention::kernel::{self, KernelSetup};
 use attnscope::attention::softmax::softmax_attention;
+use attnscope::attention::VariantSpec;
+use attnscope::workload::Qkv;
 use attnscope::Matrix;
 use common::{assert_matrix_close, gaussian, Tolerance};
+use serde_json::{json, Value};
 
 const SIZES: [usize; 5] = [1, 2, 7, 64, 257];
-const EPS: f64 = 1e-6;
+const CHUNKS: [usize; 4] = [1, 16, 64, 5];
+
+/// Every kernel variant, with d_k small enough for the O(d²) feature maps.
+fn kernel_variants() -> Vec<Value> {
+    vec![
+        json!({"name": "linear_elu"}),
+        json!({"name": "linear_relu"}),
+        json!({"name": "linear_relu", "delta": 1e-3}),
+        json!({"name": "performer", "features": 16, "seed": 3}),
+        json!({"name": "performer", "features": 8, "seed": 4, "hyperbolic": true}),
+        json!({"name": "cosformer"}),
+        json!({"name": "based"}),
+        json!({"name": "taylorshift", "tau": 2.0}),
+        json!({"name": "rebased"}),
+    ]
+}
+
+fn setup(variant: &Value, qkv: &Qkv) -> KernelSetup {
+    let spec = VariantSpec::from_json(variant).unwrap();
+    spec.kernel_setup(qkv).unwrap().expect("a kernel variant")
+}
 
 #[test]
-fn linear_elu_recurrent_equals_quadratic() {
-    for n in SIZES {
-        for causal in [false, true] {
-            let qkv = gaussian(n, 16, 8, 11 + n as u64);
-            let (fq, fk) = kernel::feature_pair(&EluPlusOne, &qkv);
-            let (o_quadratic, _) = kernel::quadratic(&fq, &fk, &qkv.v, causal, EPS);
-            let o_recurrent = kernel::recurrent(&fq, &fk, &qkv.v, causal, EPS);
-            let what = format!("O n={n} causal={causal}");
-            assert_matrix_close(&what, &o_recurrent, &o_quadratic, Tolerance::CPU_FORMS);
+fn quadratic_recurrent_and_chunked_forms_agree() {
+    for variant in kernel_variants() {
+        for n in SIZES {
+            for causal in [false, true] {
+                let qkv = gaussian(n, 6, 5, 11 + n as u64);
+                let s = setup(&variant, &qkv);
+                let (o_quadratic, _) = kernel::quadratic(&s.fq, &s.fk, &qkv.v, causal, s.norm);
+                let what = format!("{variant} n={n} causal={causal}");
+                let o_recurrent = kernel::recurrent(&s.fq, &s.fk, &qkv.v, causal, s.norm);
+                assert_matrix_close(
+                    &format!("recurrent {what}"),
+                    &o_recurrent,
+                    &o_quadratic,
+                    Tolerance::CPU_FORMS,
+                );
+                for chunk in CHUNKS {
+                    let o_chunked = kernel::chunked(&s.fq, &s.fk, &qkv.v, causal, s.norm, chunk);
+                    let what = format!("chunked C={chunk} {what}");
+                    assert_matrix_close(&what, &o_chunked, &o_quadratic, Tolerance::CPU_FORMS);
+                }
+            }
         }
     }
 }
 
 #[test]
-fn linear_elu_attention_is_the_recurrent_form_applied_to_identity() {
-    for n in SIZES {
-        for causal in [false, true] {
-            let qkv = gaussian(n, 16, 8, 5);
-            let (fq, fk) = kernel::feature_pair(&EluPlusOne, &qkv);
-            let (_, a) = kernel::quadratic(&fq, &fk, &qkv.v, causal, EPS);
-            let a_from_identity = kernel::recurrent(&fq, &fk, &Matrix::identity(n), causal, EPS);
-            let what = format!("A n={n} causal={causal}");
-            assert_matrix_close(&what, &a_from_identity, &a, Tolerance::CPU_FORMS);
+fn attention_is_the_linear_form_applied_to_identity() {
+    for variant in kernel_variants() {
+        for n in SIZES {
+            for causal in [false, true] {
+                let qkv = gaussian(n, 6, 5, 5);
+                let s = setup(&variant, &qkv);
+                let (_, a) = kernel::quadratic(&s.fq, &s.fk, &qkv.v, causal, s.norm);
+                let identity = Matrix::identity(n);
+                let a_chunked = kernel::chunked(&s.fq, &s.fk, &identity, causal, s.norm, 16);
+                let what = format!("A {variant} n={n} causal={causal}");
+                assert_matrix_close(&what, &a_chunked, &a, Tolerance::CPU_FORMS);
+            }
         }
     }
 }
@@ -54,18 +93,44 @@ fn softmax_attention_is_its_output_on_identity() {
     }
 }
 
+/// Row sums are `W_i / guard(W_i)` with `W_i = Σ_{j ∈ 𝒮_i} φ(q_i)·φ(k_j)`: 1 up to ε, and 0 for a
+/// ReLU-type row whose features meet no key's.
 #[test]
 fn normalised_rows_sum_to_one_and_respect_the_mask() {
-    for causal in [false, true] {
-        let qkv = gaussian(64, 16, 16, 2);
-        let (fq, fk) = kernel::feature_pair(&EluPlusOne, &qkv);
-        let (_, linear) = kernel::quadratic(&fq, &fk, &qkv.v, causal, EPS);
-        let (_, softmax) = softmax_attention(&qkv, 0.25, causal);
-        for a in [&linear, &softmax] {
+    for variant in kernel_variants() {
+        for causal in [false, true] {
+            let qkv = gaussian(64, 6, 6, 2);
+            let s = setup(&variant, &qkv);
+            let (_, a) = kernel::quadratic(&s.fq, &s.fk, &qkv.v, causal, s.norm);
             for i in 0..a.rows() {
                 let sum: f64 = a.row(i).iter().map(|&x| f64::from(x)).sum();
-                assert!((sum - 1.0).abs() < 1e-5, "row {i} sums to {sum}");
-                assert!(a.row(i).iter().all(|&x| x >= 0.0));
+                let keys = if causal { i + 1 } else { a.cols() };
+                let mass: f64 = (0..keys)
+                    .map(|j| {
+                        s.fq[i]
+                            .iter()
+                            .zip(&s.fk[j])
+                            .map(|(x, y)| x * y)
+                            .sum::<f64>()
+                    })
+                    .sum();
+                let expected = if mass > 0.0 {
+                    mass / s.norm.apply(mass)
+                } else {
+                    0.0
+                };
+                assert!(
+                    (sum - expected).abs() < 1e-5,
+                    "{variant} row {i}: {sum} vs {expected}"
+                );
+                assert!(
+                    expected > 0.999 || mass < 1e-2,
+                    "{variant} row {i}: mass {mass}"
+                );
+                assert!(
+                    a.row(i).iter().all(|&x| x >= 0.0),
+                    "{variant} row {i} is negative"
+                );
                 if causal {
                     assert!(
                         a.row(i)[i + 1..].iter().all(|&x| x == 0.0),
@@ -79,7 +144,7 @@ fn normalised_rows_sum_to_one_and_respect_the_mask() {
 
 #[test]
 fn inputs_scaled_by_100_stay_finite() {
-    let mut qkv = gaussian(64, 16, 16, 4);
+    let mut qkv = gaussian(64, 6, 6, 4);
     for m in [&mut qkv.q, &mut qkv.k] {
         let scaled: Vec<f32> = m.data().iter().map(|x| x * 100.0).collect();
         *m = Matrix::from_vec(m.rows(), m.cols(), scaled).unwrap();
@@ -87,8 +152,12 @@ fn inputs_scaled_by_100_stay_finite() {
     for causal in [false, true] {
         let (o, a) = softmax_attention(&qkv, 0.25, causal);
         assert!(o.first_non_finite().is_none() && a.first_non_finite().is_none());
-        let (fq, fk) = kernel::feature_pair(&EluPlusOne, &qkv);
-        let o = kernel::recurrent(&fq, &fk, &qkv.v, causal, EPS);
-        assert!(o.first_non_finite().is_none());
+        for variant in kernel_variants() {
+            let s = setup(&variant, &qkv);
+            let o = kernel::chunked(&s.fq, &s.fk, &qkv.v, causal, s.norm, 16);
+            assert!(o.first_non_finite().is_none(), "{variant} causal={causal}");
+            let (_, a) = kernel::quadratic(&s.fq, &s.fk, &qkv.v, causal, s.norm);
+            assert!(a.first_non_finite().is_none(), "{variant} causal={causal}");
+        }
     }
 }

@@ -82,14 +82,65 @@ fn linear_elu_gpu_matches_cpu() {
 
 #[test]
 fn linear_elu_with_wide_values_gpu_matches_cpu() {
-    // d_v = 200 > 64 exercises several workgroups; d_k = 256 is the kernel's largest state.
-    check_variant(json!({"name": "linear_elu"}), 256, 200);
+    // d_v = 200 > 64 exercises several workgroups; d_k = 256 is the largest head dimension.
+    check_variant(json!({"name": "linear_elu", "chunk_size": 16}), 256, 200);
+}
+
+#[test]
+fn linear_relu_gpu_matches_cpu() {
+    check_variant(
+        json!({"name": "linear_relu", "delta": 1e-3, "chunk_size": 5}),
+        16,
+        16,
+    );
+}
+
+#[test]
+fn performer_gpu_matches_cpu() {
+    check_variant(
+        json!({"name": "performer", "features": 32, "seed": 5}),
+        16,
+        16,
+    );
+}
+
+#[test]
+fn performer_hyperbolic_gpu_matches_cpu() {
+    check_variant(
+        json!({"name": "performer", "features": 16, "hyperbolic": true}),
+        8,
+        8,
+    );
+}
+
+#[test]
+fn cosformer_gpu_matches_cpu() {
+    check_variant(json!({"name": "cosformer", "chunk_size": 1}), 16, 16);
+}
+
+#[test]
+fn based_gpu_matches_cpu() {
+    check_variant(json!({"name": "based"}), 8, 8);
+}
+
+#[test]
+fn taylorshift_gpu_matches_cpu() {
+    check_variant(
+        json!({"name": "taylorshift", "tau": 2.0, "chunk_size": 16}),
+        8,
+        8,
+    );
+}
+
+#[test]
+fn rebased_gpu_matches_cpu() {
+    check_variant(json!({"name": "rebased"}), 8, 8);
 }
 
 #[test]
 fn output_only_on_the_gpu_equals_the_cpu_output() {
     let Some(ctx) = gpu() else { return };
-    for name in ["softmax", "linear_elu"] {
+    for name in ["softmax", "linear_elu", "performer", "based"] {
         let request = |backend: &str| {
             json!({"variant": {"name": name}, "causal": true, "backend": backend,
                    "workload": {"kind": "gaussian", "n": 100, "d_k": 8, "seed": 3},

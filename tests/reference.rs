@@ -1,7 +1,8 @@
-//! The worked examples of variants.md §1 (softmax) and §2.1 (elu+1 linear attention), through
+//! The worked examples of variants.md §1 (softmax) and §2.1–§2.5 (kernel feature maps), through
 //! the public engine on the CPU backend.
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on a broken invariant
+#![allow(clippy::approx_constant)] // spec numbers such as 0.5235 are not π/6
 
 mod common;
 
@@ -107,5 +108,178 @@ fn linear_elu_causal_matches_section_2_1() {
 fn linear_elu_default_eps_is_reported() {
     let response = run(json!({"name": "linear_elu"}), true);
     let variant = serde_json::to_value(&response.variant).unwrap();
-    assert_eq!(variant, json!({"name": "linear_elu", "eps": 1e-6}));
+    assert_eq!(
+        variant,
+        json!({"name": "linear_elu", "eps": 1e-6, "chunk_size": 64})
+    );
+}
+
+// ── Kernel feature maps (variants.md §2.2–§2.5) ──────────────────────────────────────────────
+
+#[test]
+fn linear_relu_matches_section_2_2() {
+    check(
+        &run(json!({"name": "linear_relu"}), false),
+        &[
+            [0.4848, 0.3939, 0.1212],
+            [0.7273, 0.2727, 0.0],
+            [0.0, 0.6364, 0.3636],
+        ],
+        &[[0.8485, 0.6364], [0.7273, 1.1818], [1.0909, -0.4545]],
+    );
+    check(
+        &run(json!({"name": "linear_relu"}), true),
+        &[
+            [1.0, 0.0, 0.0],
+            [0.7273, 0.2727, 0.0],
+            [0.0, 0.6364, 0.3636],
+        ],
+        &[[1.0, 2.0], [0.7273, 1.1818], [1.0909, -0.4545]],
+    );
+}
+
+/// The fixed "random" matrix of the §2.3 example, m = 4, δ = 0.
+fn performer_example(hyperbolic: bool) -> serde_json::Value {
+    json!({"name": "performer", "delta": 0.0, "hyperbolic": hyperbolic,
+           "projection": [[0.5, -1.2], [1.1, 0.3], [-0.7, 0.8], [0.2, 1.5]]})
+}
+
+#[test]
+fn performer_matches_section_2_3() {
+    check(
+        &run(performer_example(false), false),
+        &[
+            [0.3338, 0.4022, 0.2640],
+            [0.3811, 0.3469, 0.2720],
+            [0.2181, 0.4235, 0.3584],
+        ],
+        &[[1.1257, 0.3973], [1.1970, 0.5514], [1.2934, 0.1920]],
+    );
+    check(
+        &run(performer_example(false), true),
+        &[
+            [1.0, 0.0, 0.0],
+            [0.5235, 0.4765, 0.0],
+            [0.2181, 0.4235, 0.3584],
+        ],
+        &[[1.0, 2.0], [0.5235, 0.5705], [1.2934, 0.1920]],
+    );
+    check(
+        &run(performer_example(true), false),
+        &[
+            [0.3321, 0.3790, 0.2889],
+            [0.3788, 0.3088, 0.3124],
+            [0.2055, 0.3971, 0.3974],
+        ],
+        &[[1.1988, 0.4297], [1.3160, 0.6050], [1.3976, 0.2127]],
+    );
+}
+
+#[test]
+fn performer_reports_its_feature_count_and_checks_the_projection() {
+    let response = run(performer_example(false), false);
+    let variant = serde_json::to_value(&response.variant).unwrap();
+    assert_eq!(variant["features"], 4);
+    let bad = Request::from_value(json!({
+        "variant": {"name": "performer", "features": 3, "projection": [[1.0, 0.0]]},
+        "workload": toy_workload_json()
+    }));
+    assert_eq!(bad.unwrap_err().field(), "variant.projection");
+    let wrong_width = Request::from_value(json!({
+        "variant": {"name": "performer", "projection": [[1.0, 0.0, 2.0]]},
+        "workload": toy_workload_json(), "backend": "cpu"
+    }))
+    .unwrap();
+    let err = pollster::block_on(attnscope::evaluate(&wrong_width, Err("cpu"))).unwrap_err();
+    assert_eq!(err.field(), "variant.projection");
+}
+
+#[test]
+fn cosformer_matches_section_2_4() {
+    check(
+        &run(json!({"name": "cosformer"}), false),
+        &[
+            [0.5469, 0.3848, 0.0684],
+            [0.6978, 0.3022, 0.0],
+            [0.0, 0.6025, 0.3975],
+        ],
+        &[[0.7519, 0.7431], [0.6978, 1.0935], [1.1926, -0.4037]],
+    );
+    check(
+        &run(json!({"name": "cosformer"}), true),
+        &[
+            [1.0, 0.0, 0.0],
+            [0.6978, 0.3022, 0.0],
+            [0.0, 0.6025, 0.3975],
+        ],
+        &[[1.0, 2.0], [0.6978, 1.0935], [1.1926, -0.4037]],
+    );
+}
+
+#[test]
+fn based_matches_section_2_5a() {
+    check(
+        &run(json!({"name": "based"}), false),
+        &[
+            [0.4129, 0.3868, 0.2003],
+            [0.4053, 0.3015, 0.2932],
+            [0.1872, 0.3779, 0.4349],
+        ],
+        &[[1.0137, 0.5392], [1.2850, 0.6557], [1.4920, 0.2140]],
+    );
+    check(
+        &run(json!({"name": "based"}), true),
+        &[
+            [1.0, 0.0, 0.0],
+            [0.5734, 0.4266, 0.0],
+            [0.1872, 0.3779, 0.4349],
+        ],
+        &[[1.0, 2.0], [0.5734, 0.7203], [1.4920, 0.2140]],
+    );
+}
+
+#[test]
+fn taylorshift_matches_section_2_5b() {
+    check(
+        &run(json!({"name": "taylorshift"}), false),
+        &[
+            [0.4444, 0.4192, 0.1364],
+            [0.6156, 0.2027, 0.1817],
+            [0.1201, 0.3636, 0.5162],
+        ],
+        &[[0.8537, 0.5378], [1.1606, 1.1193], [1.6688, 0.1347]],
+    );
+    check(
+        &run(json!({"name": "taylorshift"}), true),
+        &[
+            [1.0, 0.0, 0.0],
+            [0.7523, 0.2477, 0.0],
+            [0.1201, 0.3636, 0.5162],
+        ],
+        &[[1.0, 2.0], [0.7523, 1.2568], [1.6688, 0.1347]],
+    );
+}
+
+#[test]
+fn rebased_matches_section_2_5c() {
+    check(
+        &run(json!({"name": "rebased"}), false),
+        &[
+            [0.5233, 0.3930, 0.0837],
+            [0.2564, 0.3103, 0.4333],
+            [0.3374, 0.2103, 0.4523],
+        ],
+        &[[0.7744, 0.6953], [1.5564, 0.4192], [1.6944, 0.6907]],
+    );
+}
+
+#[test]
+fn second_order_maps_reject_a_d_k_with_too_many_features() {
+    let request = Request::from_value(json!({
+        "variant": {"name": "taylorshift"}, "backend": "cpu",
+        "workload": {"kind": "gaussian", "n": 4, "d_k": 128}
+    }))
+    .unwrap();
+    let err = pollster::block_on(attnscope::evaluate(&request, Err("cpu"))).unwrap_err();
+    assert_eq!(err.field(), "workload.d_k");
 }

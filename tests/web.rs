@@ -61,12 +61,23 @@ async fn webgpu_kernels_match_the_cpu_reference() {
         return;
     };
     assert_eq!(ctx.adapter().backend, "BrowserWebGpu");
-    for variant in [json!({"name": "softmax"}), json!({"name": "linear_elu"})] {
+    let variants = [
+        json!({"name": "softmax"}),
+        json!({"name": "linear_elu"}),
+        json!({"name": "linear_relu", "delta": 1e-3, "chunk_size": 5}),
+        json!({"name": "performer", "features": 16, "seed": 5}),
+        json!({"name": "performer", "features": 8, "hyperbolic": true}),
+        json!({"name": "cosformer"}),
+        json!({"name": "based"}),
+        json!({"name": "taylorshift", "tau": 2.0}),
+        json!({"name": "rebased"}),
+    ];
+    for variant in variants {
         for n in [1, 7, 64, 257] {
             for causal in [false, true] {
                 let request = |backend: &str| {
                     json!({"variant": variant, "causal": causal, "backend": backend,
-                           "workload": {"kind": "gaussian", "n": n, "d_k": 16, "d_v": 16, "seed": n},
+                           "workload": {"kind": "gaussian", "n": n, "d_k": 8, "d_v": 8, "seed": n},
                            "outputs": ["output", "attention"]})
                 };
                 let gpu = evaluate(request("gpu"), Ok(&ctx)).await;

@@ -1,5 +1,6 @@
 //! The attention variants: `VariantSpec` is the registry (name + parameters), each variant's file
-//! holds its CPU reference (the specification), and families share their math (`kernel/`).
+//! holds its CPU reference (the specification) and catalog card, and families share their math
+//! (`kernel/`: the feature-map template with its quadratic, recurrent and chunkwise forms).
 //!
 //! Every variant returns the output `O` and, where it is linear in `V`, the implicit attention
 //! matrix `A` with `O = A V` (variants.md §0).
@@ -7,12 +8,17 @@
 pub mod kernel;
 pub mod softmax;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::schema::params_from_value;
 use crate::schema::parse::split_tag;
 use crate::tensor::Matrix;
 use crate::workload::Qkv;
-use kernel::elu::LinearEluParams;
+use kernel::cosformer::{CosFeatures, CosformerParams};
+use kernel::elu::{EluPlusOne, LinearEluParams};
+use kernel::performer::{Favor, PerformerParams};
+use kernel::relu::{LinearReluParams, Relu};
+use kernel::taylor::{Taylor, TaylorParams, TaylorShiftParams};
+use kernel::{KernelSetup, Normaliser};
 use serde::Serialize;
 use serde_json::Value;
 use softmax::SoftmaxParams;
@@ -24,8 +30,20 @@ use softmax::SoftmaxParams;
 pub enum VariantSpec {
     /// Scaled dot-product softmax attention (variants.md §1).
     Softmax(SoftmaxParams),
-    /// Linear attention with φ = elu + 1 (Katharopoulos et al. 2020, variants.md §2.1).
+    /// Linear attention with φ = elu + 1 (Katharopoulos et al. 2020, §2.1).
     LinearElu(LinearEluParams),
+    /// Linear attention with φ = ReLU + δ (§2.2).
+    LinearRelu(LinearReluParams),
+    /// Performer FAVOR+ random features (§2.3).
+    Performer(PerformerParams),
+    /// cosFormer (§2.4).
+    Cosformer(CosformerParams),
+    /// Based, the Taylor-2 softmax (§2.5a).
+    Based(TaylorParams),
+    /// TaylorShift (§2.5b).
+    Taylorshift(TaylorShiftParams),
+    /// ReBased without LayerNorm (§2.5c).
+    Rebased(TaylorParams),
 }
 
 /// The result of running a variant.
@@ -37,16 +55,35 @@ pub struct AttentionOutput {
     pub attention: Option<Matrix>,
 }
 
+/// The largest feature dimension m a kernel variant may use (the state is m × d_v per chunk).
+pub const MAX_FEATURES: usize = 4_096;
+
 impl VariantSpec {
     /// Every accepted `variant.name`.
-    pub const NAMES: &'static [&'static str] = &["softmax", "linear_elu"];
+    pub const NAMES: &'static [&'static str] = &[
+        "softmax",
+        "linear_elu",
+        "linear_relu",
+        "performer",
+        "cosformer",
+        "based",
+        "taylorshift",
+        "rebased",
+    ];
 
     /// Parses `{"name": ..., ...params}`; unknown names and parameters are errors naming the field.
     pub fn from_json(value: &Value) -> Result<Self> {
         let (name, params) = split_tag("variant", "name", value, Self::NAMES)?;
+        let p = params;
         let spec = match name.as_str() {
-            "softmax" => VariantSpec::Softmax(params_from_value("variant", params)?),
-            _ => VariantSpec::LinearElu(params_from_value("variant", params)?),
+            "softmax" => VariantSpec::Softmax(params_from_value("variant", p)?),
+            "linear_elu" => VariantSpec::LinearElu(params_from_value("variant", p)?),
+            "linear_relu" => VariantSpec::LinearRelu(params_from_value("variant", p)?),
+            "performer" => VariantSpec::Performer(params_from_value("variant", p)?),
+            "cosformer" => VariantSpec::Cosformer(params_from_value("variant", p)?),
+            "based" => VariantSpec::Based(params_from_value("variant", p)?),
+            "taylorshift" => VariantSpec::Taylorshift(params_from_value("variant", p)?),
+            _ => VariantSpec::Rebased(params_from_value("variant", p)?),
         };
         spec.validate()?;
         Ok(spec)
@@ -54,7 +91,16 @@ impl VariantSpec {
 
     /// Every variant's catalog card, in the order of [`VariantSpec::NAMES`].
     pub fn catalog() -> Vec<crate::catalog::CatalogEntry> {
-        vec![softmax::catalog_entry(), kernel::elu::catalog_entry()]
+        vec![
+            softmax::catalog_entry(),
+            kernel::elu::catalog_entry(),
+            kernel::relu::catalog_entry(),
+            kernel::performer::catalog_entry(),
+            kernel::cosformer::catalog_entry(),
+            kernel::taylor::based_catalog_entry(),
+            kernel::taylor::taylorshift_catalog_entry(),
+            kernel::taylor::rebased_catalog_entry(),
+        ]
     }
 
     /// The public name.
@@ -62,6 +108,12 @@ impl VariantSpec {
         match self {
             VariantSpec::Softmax(_) => "softmax",
             VariantSpec::LinearElu(_) => "linear_elu",
+            VariantSpec::LinearRelu(_) => "linear_relu",
+            VariantSpec::Performer(_) => "performer",
+            VariantSpec::Cosformer(_) => "cosformer",
+            VariantSpec::Based(_) => "based",
+            VariantSpec::Taylorshift(_) => "taylorshift",
+            VariantSpec::Rebased(_) => "rebased",
         }
     }
 
@@ -69,6 +121,11 @@ impl VariantSpec {
         match self {
             VariantSpec::Softmax(p) => p.validate(),
             VariantSpec::LinearElu(p) => p.validate(),
+            VariantSpec::LinearRelu(p) => p.validate(),
+            VariantSpec::Performer(p) => p.validate(),
+            VariantSpec::Cosformer(p) => p.validate(),
+            VariantSpec::Based(p) | VariantSpec::Rebased(p) => p.validate(),
+            VariantSpec::Taylorshift(p) => p.validate(),
         }
     }
 
@@ -76,20 +133,63 @@ impl VariantSpec {
     pub fn resolved(&self, d_k: usize) -> VariantSpec {
         match self {
             VariantSpec::Softmax(p) => VariantSpec::Softmax(p.resolved(d_k)),
-            VariantSpec::LinearElu(p) => VariantSpec::LinearElu(p.clone()),
+            VariantSpec::Performer(p) => VariantSpec::Performer(p.resolved()),
+            other => other.clone(),
         }
     }
 
-    /// Runs the CPU reference. `A` is built only when `want_attention`; linear variants then use
-    /// their linear-time form for `O`.
+    /// The feature map, normaliser and chunk size of a kernel variant; `None` for softmax.
+    pub fn kernel_setup(&self, qkv: &Qkv) -> Result<Option<KernelSetup>> {
+        let (q, k, n) = (&qkv.q, &qkv.k, qkv.n());
+        let setup = match self {
+            VariantSpec::Softmax(_) => return Ok(None),
+            VariantSpec::LinearElu(p) => {
+                KernelSetup::new(&EluPlusOne, q, k, Normaliser::PlusEps(p.eps), p.chunk_size)
+            }
+            VariantSpec::LinearRelu(p) => {
+                let map = Relu { delta: p.delta };
+                KernelSetup::new(&map, q, k, Normaliser::PlusEps(p.eps), p.chunk_size)
+            }
+            VariantSpec::Performer(p) => {
+                let map = Favor {
+                    w: p.projection(qkv.d_k())?,
+                    hyperbolic: p.hyperbolic,
+                    delta: p.delta,
+                };
+                KernelSetup::new(&map, q, k, Normaliser::PlusEps(0.0), p.chunk_size)
+            }
+            VariantSpec::Cosformer(p) => {
+                let map = CosFeatures { m_len: n };
+                KernelSetup::new(&map, q, k, Normaliser::ClampMin(p.eps), p.chunk_size)
+            }
+            VariantSpec::Based(p) | VariantSpec::Rebased(p) => {
+                let map = if matches!(self, VariantSpec::Based(_)) {
+                    Taylor::Based
+                } else {
+                    Taylor::ReBased
+                };
+                check_feature_dim(map.feature_dim(qkv.d_k()))?;
+                KernelSetup::new(&map, q, k, Normaliser::PlusEps(p.eps), p.chunk_size)
+            }
+            VariantSpec::Taylorshift(p) => {
+                let map = Taylor::TaylorShift { tau: p.tau };
+                check_feature_dim(map.feature_dim(qkv.d_k()))?;
+                KernelSetup::new(&map, q, k, Normaliser::PlusEps(0.0), p.chunk_size)
+            }
+        };
+        Ok(Some(setup))
+    }
+
+    /// Runs the CPU reference. `A` is built by the quadratic form only when `want_attention`;
+    /// otherwise kernel variants use their chunkwise form and never build n × n.
     pub fn forward_cpu(
         &self,
         qkv: &Qkv,
         causal: bool,
         want_attention: bool,
     ) -> Result<AttentionOutput> {
-        match self {
-            VariantSpec::Softmax(p) => {
+        match (self, self.kernel_setup(qkv)?) {
+            (VariantSpec::Softmax(p), _) => {
                 let (output, attention) =
                     softmax::softmax_attention(qkv, p.effective_scale(qkv.d_k()), causal);
                 Ok(AttentionOutput {
@@ -97,21 +197,31 @@ impl VariantSpec {
                     attention: want_attention.then_some(attention),
                 })
             }
-            VariantSpec::LinearElu(p) => {
-                let (fq, fk) = kernel::feature_pair(&kernel::elu::EluPlusOne, qkv);
-                if want_attention {
-                    let (output, attention) = kernel::quadratic(&fq, &fk, &qkv.v, causal, p.eps);
-                    Ok(AttentionOutput {
-                        output,
-                        attention: Some(attention),
-                    })
-                } else {
-                    Ok(AttentionOutput {
-                        output: kernel::recurrent(&fq, &fk, &qkv.v, causal, p.eps),
-                        attention: None,
-                    })
-                }
+            (_, Some(s)) if want_attention => {
+                let (output, attention) = kernel::quadratic(&s.fq, &s.fk, &qkv.v, causal, s.norm);
+                Ok(AttentionOutput {
+                    output,
+                    attention: Some(attention),
+                })
             }
+            (_, Some(s)) => Ok(AttentionOutput {
+                output: kernel::chunked(&s.fq, &s.fk, &qkv.v, causal, s.norm, s.chunk),
+                attention: None,
+            }),
+            (_, None) => Err(Error::invalid("variant.name", "no CPU form")),
         }
     }
+}
+
+fn check_feature_dim(m: usize) -> Result<()> {
+    if m > MAX_FEATURES {
+        return Err(Error::Limit {
+            field: "workload.d_k".into(),
+            value: format!("a feature dimension of {m}"),
+            range: format!("at most {MAX_FEATURES} features"),
+            why: "second-order maps need O(d_k²) features; use d_k ≤ 64 (Based projects to 16)"
+                .into(),
+        });
+    }
+    Ok(())
 }

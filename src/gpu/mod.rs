@@ -13,9 +13,12 @@ mod timer;
 
 pub use context::{AdapterSummary, GpuContext};
 
+use crate::attention::kernel::taylor::Taylor;
+use crate::attention::kernel::Normaliser;
 use crate::attention::{AttentionOutput, VariantSpec};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::workload::Qkv;
+use pipelines::kernel_attn::{self, FeatureKind, FeatureSpec};
 
 /// What a GPU run returns besides the tensors.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -26,7 +29,7 @@ pub struct GpuTiming {
 }
 
 /// Runs `spec` on the GPU. `A` is produced when `want_attention`: softmax writes its weights;
-/// linear attention divides `φ(q_i)·φ(k_j)` by the normalisers its output pass computed.
+/// kernel variants divide `φ(q_i)·φ(k_j)` by the normalisers their output pass computed.
 pub async fn run(
     ctx: &GpuContext,
     spec: &VariantSpec,
@@ -34,26 +37,106 @@ pub async fn run(
     causal: bool,
     want_attention: bool,
 ) -> Result<(AttentionOutput, GpuTiming)> {
-    let scratch_bytes = match spec {
-        VariantSpec::Softmax(_) => 0,
-        VariantSpec::LinearElu(_) => {
-            4 * pipelines::attn_linear::state_len(qkv.n(), qkv.d_k(), qkv.d_v()) as u64
-        }
-    };
-    ctx.check_fits(qkv, want_attention, scratch_bytes)?;
-    match spec {
-        VariantSpec::Softmax(p) => {
+    let (features, norm, chunk) = match (spec, kernel_features(spec, qkv)?) {
+        (VariantSpec::Softmax(p), _) => {
+            ctx.check_fits(qkv, want_attention, 0)?;
             let scale = p.effective_scale(qkv.d_k()) as f32;
             let (output, attention, timing) =
                 pipelines::attn_softmax::run(ctx, qkv, scale, causal, want_attention).await?;
-            Ok((AttentionOutput { output, attention }, timing))
+            return Ok((AttentionOutput { output, attention }, timing));
         }
-        VariantSpec::LinearElu(p) => {
-            let (output, attention, timing) =
-                pipelines::attn_linear::run(ctx, qkv, causal, p.eps as f32, want_attention).await?;
-            Ok((AttentionOutput { output, attention }, timing))
+        (_, Some(kernel)) => kernel,
+        (_, None) => {
+            return Err(Error::invalid(
+                "variant.name",
+                format!("{} has no GPU form", spec.name()),
+            ))
         }
-    }
+    };
+    let scratch = 4 * kernel_attn::state_len(qkv.n(), features.m, qkv.d_v(), chunk) as u64;
+    ctx.check_fits(
+        qkv,
+        want_attention,
+        scratch.max(4 * (qkv.n() * features.m) as u64),
+    )?;
+    let (output, attention, timing) =
+        kernel_attn::run(ctx, &features, qkv, causal, norm, chunk, want_attention).await?;
+    Ok((AttentionOutput { output, attention }, timing))
+}
+
+/// The GPU description of a kernel variant's feature map, its normaliser guard and chunk size;
+/// `None` for variants outside the kernel family.
+fn kernel_features(
+    spec: &VariantSpec,
+    qkv: &Qkv,
+) -> Result<Option<(FeatureSpec, Normaliser, usize)>> {
+    let d = qkv.d_k();
+    let plain = |kind: FeatureKind, m: usize| FeatureSpec {
+        kind,
+        m,
+        delta: 0.0,
+        tau: 1.0,
+        projection: None,
+    };
+    Ok(Some(match spec {
+        VariantSpec::Softmax(_) => return Ok(None),
+        VariantSpec::LinearElu(p) => (
+            plain(FeatureKind::Elu, d),
+            Normaliser::PlusEps(p.eps),
+            p.chunk_size,
+        ),
+        VariantSpec::LinearRelu(p) => (
+            FeatureSpec {
+                delta: p.delta as f32,
+                ..plain(FeatureKind::Relu, d)
+            },
+            Normaliser::PlusEps(p.eps),
+            p.chunk_size,
+        ),
+        VariantSpec::Cosformer(p) => (
+            plain(FeatureKind::Cosformer, 2 * d),
+            Normaliser::ClampMin(p.eps),
+            p.chunk_size,
+        ),
+        VariantSpec::Based(p) => (
+            plain(FeatureKind::Based, Taylor::Based.feature_dim(d)),
+            Normaliser::PlusEps(p.eps),
+            p.chunk_size,
+        ),
+        VariantSpec::Rebased(p) => (
+            plain(FeatureKind::ReBased, Taylor::ReBased.feature_dim(d)),
+            Normaliser::PlusEps(p.eps),
+            p.chunk_size,
+        ),
+        VariantSpec::Taylorshift(p) => (
+            FeatureSpec {
+                tau: p.tau as f32,
+                ..plain(
+                    FeatureKind::TaylorShift,
+                    Taylor::TaylorShift { tau: p.tau }.feature_dim(d),
+                )
+            },
+            Normaliser::PlusEps(0.0),
+            p.chunk_size,
+        ),
+        VariantSpec::Performer(p) => {
+            let w = p.projection(d)?;
+            let (kind, m) = if p.hyperbolic {
+                (FeatureKind::PerformerHyperbolic, 2 * w.rows())
+            } else {
+                (FeatureKind::Performer, w.rows())
+            };
+            (
+                FeatureSpec {
+                    delta: p.delta as f32,
+                    projection: Some(w),
+                    ..plain(kind, m)
+                },
+                Normaliser::PlusEps(0.0),
+                p.chunk_size,
+            )
+        }
+    }))
 }
 
 /// Turns a popped validation scope into an error.
@@ -75,9 +158,14 @@ pub const PARAMS_LAYOUT: &[(&str, usize)] = &[
         std::mem::size_of::<params::AttnSoftmaxParams>(),
     ),
     (
-        "AttnLinearParams",
-        std::mem::size_of::<params::AttnLinearParams>(),
+        "KernelAttnParams",
+        std::mem::size_of::<params::KernelAttnParams>(),
     ),
+    (
+        "FeatureParams",
+        std::mem::size_of::<params::FeatureParams>(),
+    ),
+    ("ExpParams", std::mem::size_of::<params::ExpParams>()),
 ];
 
 /// Invocations per workgroup of every shader.

@@ -16,23 +16,57 @@ pub struct AttnSoftmaxParams {
     pub _pad: [u32; 2],
 }
 
-/// Mirrors `AttnLinearParams` in `shaders/attn_linear_{state,scan,output,weights}.wgsl`: keep
-/// all five in sync.
+/// Mirrors `KernelAttnParams` in `shaders/kernel_attn_*.wgsl`: keep all five in sync.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Pod, Zeroable)]
-pub struct AttnLinearParams {
+pub struct KernelAttnParams {
     pub n: u32,
-    pub d_k: u32,
+    /// Feature dimension.
+    pub m: u32,
     pub d_v: u32,
     pub causal: u32,
+    /// ε of the normaliser guard.
     pub eps: f32,
     /// Tokens per chunk.
     pub chunk: u32,
     /// `ceil(n / chunk)`.
     pub n_chunks: u32,
-    pub _pad: u32,
+    /// 0: `den + ε`; 1: `max(den, ε)`.
+    pub guard: u32,
 }
 
-// WGSL uniform structs are laid out in 16-byte multiples: both blocks are 32 bytes.
+/// Mirrors `shaders/kernel_features.wgsl::FeatureParams`: keep in sync.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+pub struct FeatureParams {
+    pub n: u32,
+    pub d: u32,
+    pub m: u32,
+    /// `FeatureKind` as u32.
+    pub map: u32,
+    pub delta: f32,
+    pub tau: f32,
+    /// cosFormer's M.
+    pub m_len: u32,
+    /// Rows of Performer's W.
+    pub w_rows: u32,
+}
+
+/// Mirrors `shaders/kernel_features_exp.wgsl::ExpParams`: keep in sync.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+pub struct ExpParams {
+    pub n: u32,
+    pub m: u32,
+    /// 0 row max, 1 global max, 2 exp.
+    pub mode: u32,
+    pub use_global: u32,
+    pub delta: f32,
+    pub _pad: [u32; 3],
+}
+
+// WGSL uniform structs are laid out in 16-byte multiples: every block here is 32 bytes.
 const _: () = assert!(std::mem::size_of::<AttnSoftmaxParams>() == 32);
-const _: () = assert!(std::mem::size_of::<AttnLinearParams>() == 32);
+const _: () = assert!(std::mem::size_of::<KernelAttnParams>() == 32);
+const _: () = assert!(std::mem::size_of::<FeatureParams>() == 32);
+const _: () = assert!(std::mem::size_of::<ExpParams>() == 32);

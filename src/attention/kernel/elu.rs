@@ -5,9 +5,10 @@
 //! (m = d_k, all features > 0); no `1/sqrt(d)` scale, as in the official code;
 //! `A_ij = φ(q_i)·φ(k_j) / (Σ_l φ(q_i)·φ(k_l) + ε)`. Row-normalised.
 
-use super::FeatureMap;
+use super::{default_chunk_size, map_rows, FeatureMap, Features, CHUNK_SIZE};
 use crate::catalog::{CatalogEntry, Cost, Paper, Range, Supports};
 use crate::error::Result;
+use crate::tensor::Matrix;
 use serde::{Deserialize, Serialize};
 
 /// Parameters of `linear_elu`.
@@ -17,9 +18,12 @@ pub struct LinearEluParams {
     /// ε added to the normaliser.
     #[serde(default = "default_eps")]
     pub eps: f64,
+    /// Chunk size of the chunkwise form.
+    #[serde(default = "default_chunk_size")]
+    pub chunk_size: usize,
 }
 
-fn default_eps() -> f64 {
+pub(crate) fn default_eps() -> f64 {
     1e-6
 }
 
@@ -28,7 +32,8 @@ pub const EPS: Range = Range { min: 0.0, max: 1.0 };
 
 impl LinearEluParams {
     pub(crate) fn validate(&self) -> Result<()> {
-        EPS.check("eps", self.eps, "a small normaliser offset")
+        EPS.check("eps", self.eps, "a small normaliser offset")?;
+        CHUNK_SIZE.check("chunk_size", self.chunk_size as f64, "tokens per chunk")
     }
 }
 
@@ -44,12 +49,20 @@ impl EluPlusOne {
             x.exp()
         }
     }
+
+    fn rows(x: &Matrix) -> Features {
+        map_rows(x, |_, row| {
+            row.iter().map(|&v| Self::apply(f64::from(v))).collect()
+        })
+    }
 }
 
 impl FeatureMap for EluPlusOne {
-    fn map_row(&self, x: &[f32], out: &mut Vec<f64>) {
-        out.clear();
-        out.extend(x.iter().map(|&v| EluPlusOne::apply(f64::from(v))));
+    fn queries(&self, q: &Matrix) -> Features {
+        Self::rows(q)
+    }
+    fn keys(&self, k: &Matrix) -> Features {
+        Self::rows(k)
     }
 }
 
@@ -78,7 +91,10 @@ pub fn catalog_entry() -> CatalogEntry {
             causal: true,
             non_causal: true,
         },
-        params: vec![EPS.number("eps", Some(1e-6), true, "added to the normaliser")],
+        params: vec![
+            EPS.number("eps", Some(1e-6), true, "added to the normaliser"),
+            super::chunk_size_schema(),
+        ],
         formula_tex: r"A_{ij} = \frac{\phi(q_i)\cdot\phi(k_j)}{\sum_{l \in \mathcal{S}_i} \phi(q_i)\cdot\phi(k_l) + \varepsilon},\quad \phi(x) = \mathrm{elu}(x) + 1",
         confirmed: true,
     }

@@ -2,8 +2,8 @@
 //! shader validated inside an error scope so a bad shader is an error, not a panic. Each
 //! `shaders/<name>.wgsl` becomes one [`Kernel`]; `attn_*.rs` encode the runs.
 
-pub mod attn_linear;
 pub mod attn_softmax;
+pub mod kernel_attn;
 
 use crate::error::{Error, Result};
 
@@ -15,10 +15,13 @@ pub const GRID_X: u32 = 65_535;
 /// Every pipeline of the crate.
 pub struct Pipelines {
     pub(crate) softmax: Kernel,
-    pub(crate) linear_state: Kernel,
-    pub(crate) linear_scan: Kernel,
-    pub(crate) linear_output: Kernel,
-    pub(crate) linear_weights: Kernel,
+    pub(crate) features: Kernel,
+    pub(crate) features_exp: Kernel,
+    pub(crate) kernel_state: Kernel,
+    pub(crate) kernel_scan: Kernel,
+    pub(crate) kernel_intra: Kernel,
+    pub(crate) kernel_output: Kernel,
+    pub(crate) kernel_weights: Kernel,
 }
 
 impl Pipelines {
@@ -33,29 +36,47 @@ impl Pipelines {
                 include_str!("../../../shaders/attn_softmax.wgsl"),
                 &[true, true, true, false, false], // q, k, v, out, weights
             ),
-            linear_state: Kernel::new(
+            features: Kernel::new(
                 device,
-                "attn_linear_state",
-                include_str!("../../../shaders/attn_linear_state.wgsl"),
-                &[true, true, false], // k, v, states
+                "kernel_features",
+                include_str!("../../../shaders/kernel_features.wgsl"),
+                &[true, true, false], // x, w, features
             ),
-            linear_scan: Kernel::new(
+            features_exp: Kernel::new(
                 device,
-                "attn_linear_scan",
-                include_str!("../../../shaders/attn_linear_scan.wgsl"),
+                "kernel_features_exp",
+                include_str!("../../../shaders/kernel_features_exp.wgsl"),
+                &[false, false], // values, maxima
+            ),
+            kernel_state: Kernel::new(
+                device,
+                "kernel_attn_state",
+                include_str!("../../../shaders/kernel_attn_state.wgsl"),
+                &[true, true, false], // fk, v, states
+            ),
+            kernel_scan: Kernel::new(
+                device,
+                "kernel_attn_scan",
+                include_str!("../../../shaders/kernel_attn_scan.wgsl"),
                 &[false], // states
             ),
-            linear_output: Kernel::new(
+            kernel_intra: Kernel::new(
                 device,
-                "attn_linear_output",
-                include_str!("../../../shaders/attn_linear_output.wgsl"),
-                &[true, true, true, true, false, false], // q, k, v, states, out, normaliser
+                "kernel_attn_intra",
+                include_str!("../../../shaders/kernel_attn_intra.wgsl"),
+                &[true, true, false], // fq, fk, scores
             ),
-            linear_weights: Kernel::new(
+            kernel_output: Kernel::new(
                 device,
-                "attn_linear_weights",
-                include_str!("../../../shaders/attn_linear_weights.wgsl"),
-                &[true, true, true, false], // q, k, normaliser, weights
+                "kernel_attn_output",
+                include_str!("../../../shaders/kernel_attn_output.wgsl"),
+                &[true, true, true, true, false, false], // fq, v, states, scores, out, normaliser
+            ),
+            kernel_weights: Kernel::new(
+                device,
+                "kernel_attn_weights",
+                include_str!("../../../shaders/kernel_attn_weights.wgsl"),
+                &[true, true, true, false], // fq, fk, normaliser, weights
             ),
         };
         if let Some(err) = scope.pop().await {

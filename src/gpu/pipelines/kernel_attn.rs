@@ -1,0 +1,245 @@
+//! Runs the kernel feature-map family on the GPU (variants.md §0, §2): the feature passes
+//! (`kernel_features`, plus `kernel_features_exp` for Performer's stabilised exp), then the
+//! chunkwise chain `kernel_attn_state` → `kernel_attn_scan` → `kernel_attn_intra` (causal) →
+//! `kernel_attn_output` → `kernel_attn_weights` (when `A` is wanted), all in one submission.
+
+use super::Grid;
+use crate::attention::kernel::Normaliser;
+use crate::error::Result;
+use crate::gpu::buffers::{
+    download_buffer, output_buffer, read_matrix, upload_matrix, upload_uniform,
+};
+use crate::gpu::params::{ExpParams, FeatureParams, KernelAttnParams};
+use crate::gpu::timer::PassTimer;
+use crate::gpu::{check_scope, GpuContext, GpuTiming};
+use crate::tensor::Matrix;
+use crate::workload::Qkv;
+
+/// The feature map, as `params.map` of `shaders/kernel_features.wgsl`: keep in sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum FeatureKind {
+    /// elu + 1.
+    Elu = 0,
+    /// ReLU + δ.
+    Relu = 1,
+    /// cosFormer's position-reweighted ReLU.
+    Cosformer = 2,
+    /// Based's Taylor-2.
+    Based = 3,
+    /// TaylorShift.
+    TaylorShift = 4,
+    /// ReBased.
+    ReBased = 5,
+    /// Performer's exponent (then the stabilised exp).
+    Performer = 6,
+    /// Performer's ± exponents.
+    PerformerHyperbolic = 7,
+}
+
+/// Everything the GPU needs to know about a kernel variant's feature map.
+#[derive(Debug, Clone)]
+pub struct FeatureSpec {
+    /// Which map.
+    pub kind: FeatureKind,
+    /// Feature dimension m.
+    pub m: usize,
+    /// δ (ReLU, Performer).
+    pub delta: f32,
+    /// τ (TaylorShift).
+    pub tau: f32,
+    /// Performer's projection W.
+    pub projection: Option<Matrix>,
+}
+
+/// Runs one kernel variant; returns `(O, A if want_weights, timing)`.
+pub async fn run(
+    ctx: &GpuContext,
+    spec: &FeatureSpec,
+    qkv: &Qkv,
+    causal: bool,
+    norm: Normaliser,
+    chunk: usize,
+    want_weights: bool,
+) -> Result<(Matrix, Option<Matrix>, GpuTiming)> {
+    let (n, d_k, d_v, m) = (qkv.n(), qkv.d_k(), qkv.d_v(), spec.m);
+    let n_chunks = n.div_ceil(chunk);
+    let (guard, eps) = match norm {
+        Normaliser::PlusEps(eps) => (0, eps),
+        Normaliser::ClampMin(eps) => (1, eps),
+    };
+    let attn_params = KernelAttnParams {
+        n: n as u32,
+        m: m as u32,
+        d_v: d_v as u32,
+        causal: u32::from(causal),
+        eps: eps as f32,
+        chunk: chunk as u32,
+        n_chunks: n_chunks as u32,
+        guard,
+    };
+    let scope = ctx.device.push_error_scope(wgpu::ErrorFilter::Validation);
+    let attn_params = upload_uniform(ctx, "kernel_attn params", &attn_params);
+    let v = upload_matrix(ctx, "v", &qkv.v);
+    let fq = output_buffer(ctx, "fq", n * m);
+    let fk = output_buffer(ctx, "fk", n * m);
+    let states = output_buffer(ctx, "chunk states", state_len(n, m, d_v, chunk));
+    let scores = output_buffer(
+        ctx,
+        "intra-chunk scores",
+        if causal { n * chunk } else { 1 },
+    );
+    let out = output_buffer(ctx, "out", n * d_v);
+    let normaliser = output_buffer(ctx, "normaliser", n);
+    let weights = output_buffer(ctx, "weights", if want_weights { n * n } else { 1 });
+    let out_download = download_buffer(ctx, "out download", (n * d_v * 4) as u64);
+    let weights_download = download_buffer(ctx, "weights download", (n * n * 4) as u64);
+    let timer = PassTimer::new(ctx);
+    let kernels = &ctx.pipelines;
+    let device = &ctx.device;
+
+    let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
+        label: Some("kernel_attn"),
+    });
+    let mut first = timer.as_ref().map(PassTimer::first_pass);
+    for (x, features, is_query) in [(&qkv.q, &fq, true), (&qkv.k, &fk, false)] {
+        record_features(ctx, &mut encoder, spec, x, features, is_query, first.take());
+    }
+    kernels.kernel_state.record(
+        device,
+        &mut encoder,
+        &[&attn_params, &fk, &v, &states],
+        Grid::Invocations((n_chunks * m * (d_v + 1)) as u64),
+        None,
+    );
+    kernels.kernel_scan.record(
+        device,
+        &mut encoder,
+        &[&attn_params, &states],
+        Grid::Invocations((m * (d_v + 1)) as u64),
+        None,
+    );
+    if causal {
+        kernels.kernel_intra.record(
+            device,
+            &mut encoder,
+            &[&attn_params, &fq, &fk, &scores],
+            Grid::Invocations((n * chunk) as u64),
+            None,
+        );
+    }
+    let last = timer.as_ref().map(PassTimer::last_pass);
+    let (output_timing, weights_timing) = if want_weights {
+        (None, last)
+    } else {
+        (last, None)
+    };
+    kernels.kernel_output.record(
+        device,
+        &mut encoder,
+        &[&attn_params, &fq, &v, &states, &scores, &out, &normaliser],
+        Grid::Invocations((n * d_v) as u64),
+        output_timing,
+    );
+    if want_weights {
+        kernels.kernel_weights.record(
+            device,
+            &mut encoder,
+            &[&attn_params, &fq, &fk, &normaliser, &weights],
+            Grid::Invocations((n * n) as u64),
+            weights_timing,
+        );
+        encoder.copy_buffer_to_buffer(&weights, 0, &weights_download, 0, (n * n * 4) as u64);
+    }
+    encoder.copy_buffer_to_buffer(&out, 0, &out_download, 0, (n * d_v * 4) as u64);
+    if let Some(timer) = &timer {
+        timer.resolve(&mut encoder);
+    }
+    ctx.queue.submit([encoder.finish()]);
+    check_scope(scope.pop().await)?;
+
+    let output = read_matrix(ctx, &out_download, n, d_v).await?;
+    let attention = if want_weights {
+        Some(read_matrix(ctx, &weights_download, n, n).await?)
+    } else {
+        None
+    };
+    let kernel_ms = match &timer {
+        Some(timer) => Some(timer.read_ms(ctx).await?),
+        None => None,
+    };
+    let _ = d_k; // the feature passes read d_k from the inputs' shapes
+    Ok((output, attention, GpuTiming { kernel_ms }))
+}
+
+/// Floats in the chunk-state buffer: `[n_chunks + 1, m, d_v + 1]`.
+pub fn state_len(n: usize, m: usize, d_v: usize, chunk: usize) -> usize {
+    (n.div_ceil(chunk) + 1) * m * (d_v + 1)
+}
+
+/// Records the passes that turn `x` into its features: the map, and for Performer the
+/// stabilised exp (row max → global max for keys → exp).
+fn record_features(
+    ctx: &GpuContext,
+    encoder: &mut wgpu::CommandEncoder,
+    spec: &FeatureSpec,
+    x: &Matrix,
+    features: &wgpu::Buffer,
+    is_query: bool,
+    timestamps: Option<wgpu::ComputePassTimestampWrites<'_>>,
+) {
+    let (n, d, m) = (x.rows(), x.cols(), spec.m);
+    let params = FeatureParams {
+        n: n as u32,
+        d: d as u32,
+        m: m as u32,
+        map: spec.kind as u32,
+        delta: spec.delta,
+        tau: spec.tau,
+        m_len: n as u32,
+        w_rows: spec.projection.as_ref().map_or(0, Matrix::rows) as u32,
+    };
+    let params = upload_uniform(ctx, "kernel_features params", &params);
+    let x = upload_matrix(ctx, "x", x);
+    let w = match &spec.projection {
+        Some(w) => upload_matrix(ctx, "projection", w),
+        None => output_buffer(ctx, "no projection", 1),
+    };
+    ctx.pipelines.features.record(
+        &ctx.device,
+        encoder,
+        &[&params, &x, &w, features],
+        Grid::Invocations((n * m) as u64),
+        timestamps,
+    );
+    if !matches!(
+        spec.kind,
+        FeatureKind::Performer | FeatureKind::PerformerHyperbolic
+    ) {
+        return;
+    }
+    let maxima = output_buffer(ctx, "feature maxima", n + 1);
+    let pass = |mode: u32, grid: Grid, encoder: &mut wgpu::CommandEncoder| {
+        let params = ExpParams {
+            n: n as u32,
+            m: m as u32,
+            mode,
+            use_global: u32::from(!is_query),
+            delta: spec.delta,
+            _pad: [0; 3],
+        };
+        let params = upload_uniform(ctx, "kernel_features_exp params", &params);
+        ctx.pipelines.features_exp.record(
+            &ctx.device,
+            encoder,
+            &[&params, features, &maxima],
+            grid,
+            None,
+        );
+    };
+    pass(0, Grid::Invocations(n as u64), encoder);
+    if !is_query {
+        pass(1, Grid::Rows(1), encoder);
+    }
+    pass(2, Grid::Invocations((n * m) as u64), encoder);
+}
