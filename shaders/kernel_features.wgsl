@@ -4,7 +4,9 @@
 // Maps (params.map; mirrored by src/gpu/pipelines/kernel_attn.rs::FeatureKind):
 //   0 elu+1        φ_r = x_r + 1 if x_r > 0 else exp(x_r)                               (§2.1)
 //   1 relu         φ_r = max(x_r, 0) + δ                                                 (§2.2)
-//   2 cosformer    [ReLU(x) sin(π(t+1)/(2M)), ReLU(x) cos(π(t+1)/(2M))], m = 2d          (§2.4)
+//   2 cosformer    [ReLU(x) sin(π(t+1)/(2M)), ReLU(x) cos(π(t+1)/(2M))], m = 2d; the sin/cos
+//                  come from aux (computed in f64 on the CPU: WGSL's sin/cos are only good to
+//                  2^-11 absolute)                                                       (§2.4)
 //   3 based        [1, x/d^{1/4}, x_a²/(√2 √d), x_a x_b/√d (a < b)]                      (§2.5a)
 //   4 taylorshift  [1, √τ x̂, (τ/√2) x̂_a x̂_b (all a, b)], x̂ = x/‖x‖                    (§2.5b)
 //   5 rebased      [x_a²/√d, √(2/d) x_a x_b (a < b)]                                     (§2.5c)
@@ -16,14 +18,14 @@
 // Bindings (group 0):
 //   0 params    uniform              FeatureParams
 //   1 x         storage, read        [n, d]
-//   2 w         storage, read        [w_rows, d] (Performer's projection; [1] otherwise)
+//   2 aux       storage, read        Performer: W [w_rows, d]; cosFormer: [n, 2] (sin, cos) per
+//                                    position; [1] otherwise
 //   3 features  storage, read_write  [n, m]
 // Workgroup size: WG = 64. Dispatch: ceil(n · m / WG) workgroups (folded into y past GRID_X).
 // Keep in sync with src/gpu/params.rs::FeatureParams.
 
 const WG: u32 = 64u;
 const GRID_X: u32 = 65535u;
-const PI: f32 = 3.141592653589793;
 
 struct FeatureParams {
     n: u32,
@@ -32,13 +34,13 @@ struct FeatureParams {
     map: u32,
     delta: f32,
     tau: f32,
-    m_len: u32,
+    _unused: u32,
     w_rows: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: FeatureParams;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> w: array<f32>;
+@group(0) @binding(2) var<storage, read> aux: array<f32>;
 @group(0) @binding(3) var<storage, read_write> features: array<f32>;
 
 fn at(t: u32, a: u32) -> f32 {
@@ -72,7 +74,7 @@ fn performer_exponent(t: u32, row: u32, sign: f32) -> f32 {
     var half_norm = 0.0;
     for (var a = 0u; a < params.d; a++) {
         let xs = at(t, a) * pre;
-        proj += w[row * params.d + a] * xs;
+        proj += aux[row * params.d + a] * xs;
         half_norm += xs * xs;
     }
     return sign * proj - 0.5 * half_norm;
@@ -89,11 +91,10 @@ fn feature(t: u32, r: u32) -> f32 {
             return max(at(t, r), 0.0) + params.delta;
         }
         case 2u: {
-            let angle = PI * f32(t + 1u) / (2.0 * f32(params.m_len));
             if r < params.d {
-                return max(at(t, r), 0.0) * sin(angle);
+                return max(at(t, r), 0.0) * aux[2u * t];
             }
-            return max(at(t, r - params.d), 0.0) * cos(angle);
+            return max(at(t, r - params.d), 0.0) * aux[2u * t + 1u];
         }
         case 3u: {
             if r == 0u {

@@ -13,6 +13,7 @@ mod timer;
 
 pub use context::{AdapterSummary, GpuContext};
 
+use crate::attention::kernel::cosformer::CosFeatures;
 use crate::attention::kernel::taylor::Taylor;
 use crate::attention::kernel::Normaliser;
 use crate::attention::{AttentionOutput, VariantSpec};
@@ -76,7 +77,7 @@ fn kernel_features(
         m,
         delta: 0.0,
         tau: 1.0,
-        projection: None,
+        aux: None,
     };
     Ok(Some(match spec {
         VariantSpec::Softmax(_) => return Ok(None),
@@ -94,7 +95,10 @@ fn kernel_features(
             p.chunk_size,
         ),
         VariantSpec::Cosformer(p) => (
-            plain(FeatureKind::Cosformer, 2 * d),
+            FeatureSpec {
+                aux: Some(CosFeatures { m_len: qkv.n() }.sin_cos_table(qkv.n())),
+                ..plain(FeatureKind::Cosformer, 2 * d)
+            },
             Normaliser::ClampMin(p.eps),
             p.chunk_size,
         ),
@@ -129,7 +133,7 @@ fn kernel_features(
             (
                 FeatureSpec {
                     delta: p.delta as f32,
-                    projection: Some(w),
+                    aux: Some(w),
                     ..plain(kind, m)
                 },
                 Normaliser::PlusEps(0.0),

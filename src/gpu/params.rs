@@ -46,8 +46,7 @@ pub struct FeatureParams {
     pub map: u32,
     pub delta: f32,
     pub tau: f32,
-    /// cosFormer's M.
-    pub m_len: u32,
+    pub _unused: u32,
     /// Rows of Performer's W.
     pub w_rows: u32,
 }

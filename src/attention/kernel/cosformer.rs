@@ -42,6 +42,17 @@ impl CosFeatures {
         std::f64::consts::PI * (i + 1) as f64 / (2.0 * self.m_len as f64)
     }
 
+    /// `(sin, cos)` of the angle of every position `0..n`, as an `n × 2` matrix (the GPU's table).
+    pub fn sin_cos_table(&self, n: usize) -> Matrix {
+        let mut table = Matrix::zeros(n, 2);
+        for i in 0..n {
+            let (sin, cos) = self.angle(i).sin_cos();
+            table.set(i, 0, sin as f32);
+            table.set(i, 1, cos as f32);
+        }
+        table
+    }
+
     fn rows(&self, x: &Matrix) -> Features {
         map_rows(x, |i, row| {
             let (sin, cos) = self.angle(i).sin_cos();

@@ -48,8 +48,9 @@ pub struct FeatureSpec {
     pub delta: f32,
     /// τ (TaylorShift).
     pub tau: f32,
-    /// Performer's projection W.
-    pub projection: Option<Matrix>,
+    /// Map-specific constants: Performer's projection W (m × d), or cosFormer's (sin, cos) of
+    /// every position (n × 2), computed in f64.
+    pub aux: Option<Matrix>,
 }
 
 /// Runs one kernel variant; returns `(O, A if want_weights, timing)`.
@@ -196,19 +197,23 @@ fn record_features(
         map: spec.kind as u32,
         delta: spec.delta,
         tau: spec.tau,
-        m_len: n as u32,
-        w_rows: spec.projection.as_ref().map_or(0, Matrix::rows) as u32,
+        _unused: 0,
+        w_rows: if is_performer(spec.kind) {
+            spec.aux.as_ref().map_or(0, Matrix::rows) as u32
+        } else {
+            0
+        },
     };
     let params = upload_uniform(ctx, "kernel_features params", &params);
     let x = upload_matrix(ctx, "x", x);
-    let w = match &spec.projection {
-        Some(w) => upload_matrix(ctx, "projection", w),
-        None => output_buffer(ctx, "no projection", 1),
+    let aux = match &spec.aux {
+        Some(aux) => upload_matrix(ctx, "feature constants", aux),
+        None => output_buffer(ctx, "no feature constants", 1),
     };
     ctx.pipelines.features.record(
         &ctx.device,
         encoder,
-        &[&params, &x, &w, features],
+        &[&params, &x, &aux, features],
         Grid::Invocations((n * m) as u64),
         timestamps,
     );
@@ -242,4 +247,11 @@ fn record_features(
         pass(1, Grid::Rows(1), encoder);
     }
     pass(2, Grid::Invocations((n * m) as u64), encoder);
+}
+
+fn is_performer(kind: FeatureKind) -> bool {
+    matches!(
+        kind,
+        FeatureKind::Performer | FeatureKind::PerformerHyperbolic
+    )
 }
