@@ -1,10 +1,13 @@
 //! `evaluate`: one `Request` → one `Response`, on the backend asked for (the GPU when there is one
 //! and `auto` is asked), timing each phase.
 
+use crate::attention::{kernel, softmax, VariantSpec};
 use crate::error::{Error, Result};
 use crate::gpu::{self, GpuContext};
-use crate::schema::{Backend, BackendChoice, Request, Response};
-use crate::stats::{self, Support};
+use crate::schema::{Backend, BackendChoice, CompareTo, Request, Response};
+use crate::stats::{self, Stats, StatsInputs, Support};
+use crate::tensor::Matrix;
+use crate::workload::Qkv;
 use std::collections::BTreeMap;
 use web_time::Instant;
 
@@ -58,7 +61,7 @@ pub async fn evaluate(request: &Request, gpu: GpuAvailability<'_>) -> Result<Res
 
     let stats_start = now();
     let stats = match (&result.attention, request.outputs.stats) {
-        (Some(a), true) => Some(stats::compute(a, Support::from_causal(causal))?),
+        (Some(a), true) => Some(statistics(request, &variant, &qkv, a, &result.output)?),
         _ => None,
     };
     if stats.is_some() {
@@ -81,6 +84,35 @@ pub async fn evaluate(request: &Request, gpu: GpuAvailability<'_>) -> Result<Res
         },
         stats,
         timing_ms,
+    })
+}
+
+/// Everything in `stats`: of `A`, of `O`, of the KV state (kernel variants, from CPU features)
+/// and, with `compare_to`, against softmax on the same inputs (CPU reference).
+fn statistics(
+    request: &Request,
+    variant: &VariantSpec,
+    qkv: &Qkv,
+    attention: &Matrix,
+    output: &Matrix,
+) -> Result<Stats> {
+    let kv_state = variant
+        .kernel_setup(qkv)?
+        .map(|setup| kernel::kv_state(&setup.fk, &qkv.v));
+    let softmax = match request.compare_to {
+        Some(CompareTo::Softmax) => {
+            let scale = 1.0 / (qkv.d_k() as f64).sqrt();
+            let (o_sm, a_sm) = softmax::softmax_attention(qkv, scale, request.causal);
+            Some((a_sm, o_sm))
+        }
+        None => None,
+    };
+    stats::compute(&StatsInputs {
+        attention,
+        output,
+        support: Support::from_causal(request.causal),
+        kv_state: kv_state.as_ref(),
+        softmax: softmax.as_ref().map(|(a, o)| (a, o)),
     })
 }
 

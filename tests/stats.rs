@@ -5,7 +5,7 @@
 
 mod common;
 
-use attnscope::stats::{self, Support};
+use attnscope::stats::{self, StatsInputs, Support};
 use attnscope::{Matrix, Request};
 use common::{gaussian, toy_workload_json};
 use serde_json::json;
@@ -24,10 +24,22 @@ fn close_all(what: &str, actual: &[f64], expected: &[f64]) {
     }
 }
 
+/// Statistics of `a` alone (its own output, no KV state, no comparison).
+fn stats_of(a: &Matrix, support: Support) -> stats::Stats {
+    stats::compute(&StatsInputs {
+        attention: a,
+        output: a,
+        support,
+        kv_state: None,
+        softmax: None,
+    })
+    .unwrap()
+}
+
 fn toy_stats(variant: &str, causal: bool) -> stats::Stats {
     let request = Request::from_value(json!({
         "variant": {"name": variant}, "causal": causal, "workload": toy_workload_json(),
-        "backend": "cpu", "outputs": ["stats"]
+        "backend": "cpu", "outputs": ["stats"], "compare_to": "softmax"
     }))
     .unwrap();
     let response = pollster::block_on(attnscope::evaluate(&request, Err("cpu test"))).unwrap();
@@ -93,7 +105,7 @@ fn linear_elu_matches_section_12() {
 fn uniform_matrix_has_full_entropy_and_rank_one() {
     let n = 5;
     let a = Matrix::from_vec(n, n, vec![1.0 / n as f32; n * n]).unwrap();
-    let s = stats::compute(&a, Support::Full).unwrap();
+    let s = stats_of(&a, Support::Full);
     for h in &s.entropy_rows {
         close("H", *h, (n as f64).ln(), 1e-6);
     }
@@ -105,7 +117,7 @@ fn uniform_matrix_has_full_entropy_and_rank_one() {
 
 #[test]
 fn identity_has_zero_entropy_and_full_rank() {
-    let s = stats::compute(&Matrix::identity(5), Support::Full).unwrap();
+    let s = stats_of(&Matrix::identity(5), Support::Full);
     assert!(s.entropy_rows.iter().all(|&h| h == 0.0));
     close("mean H/ln n", s.entropy_normalized_mean, 0.0, 0.0);
     close_all("σ", &s.singular_values, &[1.0; 5]);
@@ -122,7 +134,7 @@ fn causal_rows_are_normalised_by_their_own_support() {
             a.set(i, j, 1.0 / (i + 1) as f32);
         }
     }
-    let s = stats::compute(&a, Support::Causal).unwrap();
+    let s = stats_of(&a, Support::Causal);
     close_all("H/ln n", &s.entropy_normalized_rows, &[0.0, 1.0, 1.0, 1.0]);
     close("mean", s.entropy_normalized_mean, 0.75, 1e-6);
     close("H_3", s.entropy_rows[3], 4f64.ln(), 1e-6);
@@ -131,7 +143,7 @@ fn causal_rows_are_normalised_by_their_own_support() {
 #[test]
 fn signed_rows_use_absolute_values() {
     let a = Matrix::from_vec(1, 2, vec![0.5, -0.5]).unwrap();
-    let s = stats::compute(&a, Support::Full).unwrap();
+    let s = stats_of(&a, Support::Full);
     close("H", s.entropy_rows[0], 2f64.ln(), 1e-9);
 }
 
@@ -148,7 +160,7 @@ fn non_causal_linear_attention_has_rank_at_most_d_k() {
             .unwrap()
             .attention
             .unwrap();
-        stats::compute(&a, Support::Full).unwrap()
+        stats_of(&a, Support::Full)
     };
     let linear = run("linear_elu");
     let softmax = run("softmax");
@@ -176,4 +188,76 @@ fn non_causal_linear_attention_has_rank_at_most_d_k() {
         "softmax numerical rank {softmax_rank} should exceed d_k"
     );
     assert!(softmax.effective_rank > 2.0 * linear.effective_rank);
+}
+
+#[test]
+fn ranks_gaps_and_errors_match_section_12() {
+    let s = toy_stats("softmax", false);
+    close("stable rank", s.stable_rank, 1.0679, 1e-4);
+    assert_eq!(s.numerical_rank, 3);
+    close("gap", s.spectral_gap.unwrap(), 0.762, 1e-3);
+    let vs = s.vs_softmax.unwrap();
+    assert!(vs.attention_rel_frobenius.abs() < 1e-9 && vs.mean_row_kl.abs() < 1e-6);
+
+    let s = toy_stats("linear_elu", false);
+    close("stable rank", s.stable_rank, 1.0102, 1e-4);
+    close("gap", s.spectral_gap.unwrap(), 0.9418, 1e-4);
+    let vs = s.vs_softmax.unwrap();
+    close("rel Frobenius", vs.attention_rel_frobenius, 0.1958, 1e-4);
+    close("mean KL", vs.mean_row_kl, 0.0225, 1e-4);
+    close("output error", vs.output_abs_error, 0.4065, 1e-4);
+    close("relative output error", vs.output_rel_error, 0.1705, 1e-4);
+    let kv = s.kv_state.unwrap();
+    close_all("σ(S)", &kv.singular_values, &[6.6456, 1.5587]);
+    assert_eq!(kv.numerical_rank, 2);
+
+    let s = toy_stats("softmax", true);
+    close("stable rank causal", s.stable_rank, 1.2853, 1e-4);
+    close("gap causal", s.spectral_gap.unwrap(), 0.5616, 1e-4);
+    assert!(s.spectral_gap_note.unwrap().contains("triangular"));
+    assert!(s.kv_state.is_none());
+
+    let s = toy_stats("linear_elu", true);
+    close("stable rank causal", s.stable_rank, 1.2509, 1e-4);
+    close("gap causal", s.spectral_gap.unwrap(), 0.5061, 1e-4);
+    let vs = s.vs_softmax.unwrap();
+    close(
+        "rel Frobenius causal",
+        vs.attention_rel_frobenius,
+        0.1382,
+        1e-4,
+    );
+    close("mean KL causal", vs.mean_row_kl, 0.0176, 1e-4);
+    close("output error causal", vs.output_abs_error, 0.3713, 1e-4);
+    close(
+        "relative output error causal",
+        vs.output_rel_error,
+        0.1302,
+        1e-4,
+    );
+}
+
+#[test]
+fn uniform_and_identity_gaps_and_stable_ranks() {
+    let n = 5;
+    let uniform = Matrix::from_vec(n, n, vec![1.0 / n as f32; n * n]).unwrap();
+    let s = stats_of(&uniform, Support::Full);
+    close("uniform stable rank", s.stable_rank, 1.0, 1e-6);
+    close("uniform gap", s.spectral_gap.unwrap(), 1.0, 1e-6);
+    assert_eq!(s.numerical_rank, 1);
+    let s = stats_of(&Matrix::identity(n), Support::Full);
+    close("identity stable rank", s.stable_rank, 5.0, 1e-9);
+    close("identity gap", s.spectral_gap.unwrap(), 0.0, 1e-9);
+    assert_eq!(s.numerical_rank, 5);
+    assert!(!s.entropy_on_abs);
+    close("row sums", s.row_sum_min, 1.0, 0.0);
+}
+
+#[test]
+fn signed_matrices_are_flagged_and_row_sums_reported() {
+    let a = Matrix::from_vec(2, 2, vec![0.5, -0.25, 0.1, 0.2]).unwrap();
+    let s = stats_of(&a, Support::Full);
+    assert!(s.entropy_on_abs);
+    close("min row sum", s.row_sum_min, 0.25, 1e-7);
+    close("max row sum", s.row_sum_max, 0.3, 1e-7);
 }

@@ -9,5 +9,5 @@ mod response;
 
 pub use limits::Limits;
 pub use parse::params_from_value;
-pub use request::{BackendChoice, Outputs, Request};
+pub use request::{BackendChoice, CompareTo, Outputs, Request};
 pub use response::{Backend, Response};

@@ -21,6 +21,14 @@ pub enum BackendChoice {
     Auto,
 }
 
+/// A reference to compare a variant against (statistics `vs_softmax`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CompareTo {
+    /// Softmax with the default scale and the request's mask, on the same Q, K, V.
+    Softmax,
+}
+
 /// One requested output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -64,6 +72,8 @@ pub struct Request {
     pub backend: BackendChoice,
     /// Requested outputs.
     pub outputs: Outputs,
+    /// The reference for the error statistics, if any.
+    pub compare_to: Option<CompareTo>,
 }
 
 #[derive(Deserialize)]
@@ -76,6 +86,7 @@ struct RawRequest {
     #[serde(default)]
     backend: BackendChoice,
     outputs: Option<Vec<OutputKind>>,
+    compare_to: Option<CompareTo>,
 }
 
 impl Request {
@@ -108,6 +119,7 @@ impl Request {
             workload,
             backend: raw.backend,
             outputs,
+            compare_to: raw.compare_to,
         };
         request.check_budget()?;
         Ok(request)

@@ -13,6 +13,22 @@ pub struct RowEntropy {
     pub normalized: Vec<f64>,
 }
 
+/// `P_i·`: row `i` of `|A|` over its support, normalised to sum 1 (all zeros for a zero row).
+pub fn row_distribution(a: &Matrix, i: usize, support: Support) -> Vec<f64> {
+    let keys = support.len(i, a.cols()).min(a.cols());
+    let row = &a.row(i)[..keys];
+    let mass: f64 = row.iter().map(|x| f64::from(x.abs())).sum();
+    row.iter()
+        .map(|x| {
+            if mass > 0.0 {
+                f64::from(x.abs()) / mass
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
+
 /// Entropy of every row of `a` over its support. A row whose support is all zeros carries no
 /// distribution and counts as entropy 0.
 pub fn row_entropy(a: &Matrix, support: Support) -> RowEntropy {
@@ -21,17 +37,11 @@ pub fn row_entropy(a: &Matrix, support: Support) -> RowEntropy {
     let mut normalized = Vec::with_capacity(a.rows());
     for i in 0..a.rows() {
         let n_i = support.len(i, n).min(n);
-        let row = &a.row(i)[..n_i];
-        let mass: f64 = row.iter().map(|x| f64::from(x.abs())).sum();
-        let h = if mass > 0.0 {
-            row.iter()
-                .map(|x| f64::from(x.abs()) / mass)
-                .filter(|&p| p > 0.0) // 0 ln 0 = 0: never take ln of an exact 0
-                .map(|p| -p * p.ln())
-                .sum()
-        } else {
-            0.0
-        };
+        let h: f64 = row_distribution(a, i, support)
+            .into_iter()
+            .filter(|&p| p > 0.0) // 0 ln 0 = 0: never take ln of an exact 0
+            .map(|p| -p * p.ln())
+            .sum();
         entropy.push(h);
         normalized.push(if n_i > 1 { h / (n_i as f64).ln() } else { 0.0 });
     }

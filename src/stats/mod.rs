@@ -1,11 +1,14 @@
 //! Statistics of an attention matrix (variants.md §12): row entropy on `|A|` normalised over each
-//! row's support, singular values, effective rank. Pure functions over [`Matrix`], in f64.
+//! row's support, singular values, effective / stable / numerical rank, spectral gap, the ranks of
+//! the output and of the KV state, and errors against softmax. Pure functions, in f64.
 
+pub mod compare;
 pub mod entropy;
 pub mod spectrum;
 
 use crate::error::Result;
 use crate::tensor::Matrix;
+use compare::VsSoftmax;
 use serde::Serialize;
 
 /// Which keys each query row may attend to (its support `𝒮_i`, of size `n_i`).
@@ -36,6 +39,34 @@ impl Support {
     }
 }
 
+/// The largest n whose spectral gap is computed: it needs all eigenvalues of a general matrix
+/// (a Schur decomposition, O(n³) with a large constant).
+pub const MAX_N_SPECTRAL_GAP: usize = 512;
+
+/// Rank summary of a matrix other than `A` (the output, the KV state).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RankSummary {
+    /// Singular values, largest first.
+    pub singular_values: Vec<f64>,
+    /// Effective rank.
+    pub effective_rank: f64,
+    /// Numerical rank at `σ_1 · max(rows, cols) · ε_f32`.
+    pub numerical_rank: usize,
+}
+
+impl RankSummary {
+    /// The summary of `m`.
+    pub fn of(m: &Matrix) -> Result<RankSummary> {
+        let singular_values = spectrum::singular_values(m)?;
+        let tol = spectrum::rank_tolerance(&singular_values, m.rows(), m.cols());
+        Ok(RankSummary {
+            effective_rank: spectrum::effective_rank(&singular_values),
+            numerical_rank: spectrum::numerical_rank(&singular_values, tol),
+            singular_values,
+        })
+    }
+}
+
 /// The statistics block of a response.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stats {
@@ -47,21 +78,101 @@ pub struct Stats {
     pub entropy_mean: f64,
     /// Mean of `entropy_normalized_rows` over all rows.
     pub entropy_normalized_mean: f64,
+    /// True when `A` has negative entries, so the entropy is that of `|A|` row-normalised.
+    pub entropy_on_abs: bool,
+    /// Smallest and largest row sum of `A` over the supports (both 1 when row-normalised).
+    pub row_sum_min: f64,
+    /// See `row_sum_min`.
+    pub row_sum_max: f64,
     /// `σ_1 ≥ … ≥ σ_n` of `A`.
     pub singular_values: Vec<f64>,
     /// Roy & Vetterli's `exp(−Σ p_r ln p_r)` with `p_r = σ_r / Σ σ`.
     pub effective_rank: f64,
+    /// `Σ σ² / σ_1²`.
+    pub stable_rank: f64,
+    /// `#{σ_r > rank_tolerance}`.
+    pub numerical_rank: usize,
+    /// `σ_1 · n · ε_f32`.
+    pub rank_tolerance: f64,
+    /// `1 − |λ_2| / |λ_1|`; null above [`MAX_N_SPECTRAL_GAP`].
+    pub spectral_gap: Option<f64>,
+    /// What the gap means here (the causal caveat, or why it is missing); null otherwise.
+    pub spectral_gap_note: Option<String>,
+    /// Ranks of the output `O` (n × d_v).
+    pub output: RankSummary,
+    /// Ranks of the final KV state `S = φ(K)ᵀ V` (m × d_v) of kernel variants; null otherwise.
+    pub kv_state: Option<RankSummary>,
+    /// Errors against softmax, when the request has `compare_to: "softmax"`.
+    pub vs_softmax: Option<VsSoftmax>,
 }
 
-/// All statistics of `a`.
-pub fn compute(a: &Matrix, support: Support) -> Result<Stats> {
-    let rows = entropy::row_entropy(a, support);
-    let n = rows.entropy.len().max(1) as f64;
+/// What the statistics are computed from.
+pub struct StatsInputs<'a> {
+    /// `A`, n × n.
+    pub attention: &'a Matrix,
+    /// `O`, n × d_v.
+    pub output: &'a Matrix,
+    /// The mask.
+    pub support: Support,
+    /// The final KV state, for kernel variants.
+    pub kv_state: Option<&'a Matrix>,
+    /// Softmax's `(A, O)` on the same inputs, for `compare_to`.
+    pub softmax: Option<(&'a Matrix, &'a Matrix)>,
+}
+
+/// All statistics.
+pub fn compute(inputs: &StatsInputs<'_>) -> Result<Stats> {
+    let a = inputs.attention;
+    let n = a.rows();
+    let rows = entropy::row_entropy(a, inputs.support);
+    let count = n.max(1) as f64;
     let singular_values = spectrum::singular_values(a)?;
+    let rank_tolerance = spectrum::rank_tolerance(&singular_values, n, a.cols());
+    let row_sums: Vec<f64> = (0..n)
+        .map(|i| {
+            let keys = inputs.support.len(i, a.cols()).min(a.cols());
+            a.row(i)[..keys].iter().map(|&x| f64::from(x)).sum()
+        })
+        .collect();
+    let causal = inputs.support == Support::Causal;
+    let (spectral_gap, spectral_gap_note) = if n != a.cols() {
+        (
+            None,
+            Some("only square matrices have eigenvalues".to_owned()),
+        )
+    } else if n > MAX_N_SPECTRAL_GAP {
+        (
+            None,
+            Some(format!(
+                "not computed above n = {MAX_N_SPECTRAL_GAP} (all eigenvalues of a general matrix)"
+            )),
+        )
+    } else {
+        let moduli = spectrum::eigenvalue_moduli(a, causal)?;
+        let note = causal.then(|| {
+            "causal A is triangular: its eigenvalues are its diagonal, so the gap only measures \
+             self-attention"
+                .to_owned()
+        });
+        (Some(spectrum::spectral_gap(&moduli)), note)
+    };
     Ok(Stats {
-        entropy_mean: rows.entropy.iter().sum::<f64>() / n,
-        entropy_normalized_mean: rows.normalized.iter().sum::<f64>() / n,
+        entropy_mean: rows.entropy.iter().sum::<f64>() / count,
+        entropy_normalized_mean: rows.normalized.iter().sum::<f64>() / count,
+        entropy_on_abs: a.data().iter().any(|&x| x < 0.0),
+        row_sum_min: row_sums.iter().copied().fold(f64::INFINITY, f64::min),
+        row_sum_max: row_sums.iter().copied().fold(f64::NEG_INFINITY, f64::max),
         effective_rank: spectrum::effective_rank(&singular_values),
+        stable_rank: spectrum::stable_rank(&singular_values),
+        numerical_rank: spectrum::numerical_rank(&singular_values, rank_tolerance),
+        rank_tolerance,
+        spectral_gap,
+        spectral_gap_note,
+        output: RankSummary::of(inputs.output)?,
+        kv_state: inputs.kv_state.map(RankSummary::of).transpose()?,
+        vs_softmax: inputs
+            .softmax
+            .map(|(a_sm, o_sm)| compare::vs_softmax(a, inputs.output, a_sm, o_sm, inputs.support)),
         entropy_rows: rows.entropy,
         entropy_normalized_rows: rows.normalized,
         singular_values,

@@ -1,28 +1,38 @@
-//! Singular values and effective rank. The SVD comes from `nalgebra` (pure Rust, builds for wasm32
-//! unchanged, f64, and its `try_svd` reports non-convergence instead of panicking).
+//! Singular values, effective / stable / numerical rank and the spectral gap. The SVD and the
+//! Schur decomposition come from `nalgebra` (pure Rust, builds for wasm32 unchanged, f64, and its
+//! `try_*` constructors report non-convergence instead of panicking).
 
 use crate::error::{Error, Result};
 use crate::tensor::Matrix;
-use nalgebra::DMatrix;
+use nalgebra::{linalg::Schur, DMatrix};
 
-/// Relative convergence threshold of the SVD iteration.
-const SVD_EPS: f64 = 1e-14;
-/// Iteration cap of the SVD (0 would mean "until convergence").
-const SVD_MAX_ITERS: usize = 10_000;
+/// Relative convergence threshold of the SVD and Schur iterations.
+const ITERATION_EPS: f64 = 1e-14;
+/// Iteration cap of the SVD and Schur iterations.
+const MAX_ITERS: usize = 10_000;
+/// f32 machine epsilon: `A` is stored in f32, so singular values below `σ_1 · N · ε` are noise.
+pub const F32_EPSILON: f64 = f32::EPSILON as f64;
+
+fn to_f64(a: &Matrix) -> DMatrix<f64> {
+    DMatrix::<f64>::from_fn(a.rows(), a.cols(), |i, j| f64::from(a.get(i, j)))
+}
+
+fn not_converged(what: &str, a: &Matrix) -> Error {
+    Error::Numerical {
+        field: "stats".into(),
+        message: format!(
+            "the {what} of the {}×{} matrix did not converge in {MAX_ITERS} iterations",
+            a.rows(),
+            a.cols()
+        ),
+    }
+}
 
 /// `σ_1 ≥ … ≥ σ_min(rows, cols)` of `a`, computed in f64.
 pub fn singular_values(a: &Matrix) -> Result<Vec<f64>> {
-    let m = DMatrix::<f64>::from_fn(a.rows(), a.cols(), |i, j| f64::from(a.get(i, j)));
-    let svd = m
-        .try_svd(false, false, SVD_EPS, SVD_MAX_ITERS)
-        .ok_or_else(|| Error::Numerical {
-            field: "stats".into(),
-            message: format!(
-                "the SVD of the {}×{} attention matrix did not converge in {SVD_MAX_ITERS} iterations",
-                a.rows(),
-                a.cols()
-            ),
-        })?;
+    let svd = to_f64(a)
+        .try_svd(false, false, ITERATION_EPS, MAX_ITERS)
+        .ok_or_else(|| not_converged("SVD", a))?;
     let mut values: Vec<f64> = svd.singular_values.iter().copied().collect();
     values.sort_by(|x, y| y.total_cmp(x));
     Ok(values)
@@ -42,4 +52,51 @@ pub fn effective_rank(singular_values: &[f64]) -> f64 {
         .map(|p| -p * p.ln())
         .sum();
     h.exp()
+}
+
+/// Stable rank `Σ σ_r² / σ_1²` (0 for the zero matrix).
+pub fn stable_rank(singular_values: &[f64]) -> f64 {
+    match singular_values.first() {
+        Some(&top) if top > 0.0 => singular_values.iter().map(|s| s * s).sum::<f64>() / (top * top),
+        _ => 0.0,
+    }
+}
+
+/// The numerical-rank tolerance `σ_1 · max(rows, cols) · ε_f32` (numpy's default, for f32 data).
+pub fn rank_tolerance(singular_values: &[f64], rows: usize, cols: usize) -> f64 {
+    singular_values.first().copied().unwrap_or(0.0) * rows.max(cols) as f64 * F32_EPSILON
+}
+
+/// `#{r : σ_r > tol}`.
+pub fn numerical_rank(singular_values: &[f64], tol: f64) -> usize {
+    singular_values.iter().filter(|&&s| s > tol).count()
+}
+
+/// Eigenvalue moduli of the square matrix `a`, largest first. A triangular matrix (every causal
+/// `A`) has its diagonal as eigenvalues, read off exactly.
+pub fn eigenvalue_moduli(a: &Matrix, triangular: bool) -> Result<Vec<f64>> {
+    let mut moduli: Vec<f64> = if triangular {
+        (0..a.rows())
+            .map(|i| f64::from(a.get(i, i)).abs())
+            .collect()
+    } else {
+        let schur = Schur::try_new(to_f64(a), ITERATION_EPS, MAX_ITERS)
+            .ok_or_else(|| not_converged("Schur decomposition", a))?;
+        schur
+            .complex_eigenvalues()
+            .iter()
+            .map(|z| z.norm())
+            .collect()
+    };
+    moduli.sort_by(|x, y| y.total_cmp(x));
+    Ok(moduli)
+}
+
+/// Spectral gap `1 − |λ_2| / |λ_1|` (= `1 − |λ_2|` for a row-stochastic matrix); 0 for n = 1 or
+/// the zero matrix.
+pub fn spectral_gap(moduli: &[f64]) -> f64 {
+    match moduli {
+        [first, second, ..] if *first > 0.0 => 1.0 - second / first,
+        _ => 0.0,
+    }
 }

@@ -264,3 +264,14 @@ pub fn chunk_size_schema() -> crate::catalog::ParamSchema {
         description: "tokens per chunk of the chunkwise form (the output does not depend on it)",
     }
 }
+
+/// The final KV state `S = Σ_j φ(k_j)ᵀ v_j` (`m × d_v`): what a recurrent model carries.
+pub fn kv_state(fk: &Features, v: &Matrix) -> Matrix {
+    let m = fk.first().map_or(0, Vec::len);
+    let mut state = State::new(m, v.cols());
+    for (t, fk_t) in fk.iter().enumerate() {
+        state.absorb(fk_t, v.row(t));
+    }
+    let values = state.s.iter().map(|&x| x as f32).collect();
+    Matrix::from_vec(m, v.cols(), values).unwrap_or_else(|_| Matrix::zeros(m, v.cols()))
+}
