@@ -121,6 +121,11 @@ impl Range {
         }
     }
 
+    /// Checks `value` against the range, naming `field` (a full path).
+    pub fn check_field(self, field: &str, value: f64) -> crate::Result<()> {
+        crate::schema::parse::check_range(field, value, self.min, self.max, "its accepted range")
+    }
+
     /// Checks `value` against the range, naming `variant.<name>`.
     pub fn check(self, name: &str, value: f64, why: &str) -> crate::Result<()> {
         crate::schema::parse::check_range(

@@ -98,11 +98,12 @@ fn statistics(
 ) -> Result<Stats> {
     let kv_state = variant
         .kernel_setup(qkv)?
-        .map(|setup| kernel::kv_state(&setup.fk, &qkv.v));
+        .map(|setup| kernel::kv_state(&setup, &qkv.v));
     let softmax = match request.compare_to {
         Some(CompareTo::Softmax) => {
             let scale = 1.0 / (qkv.d_k() as f64).sqrt();
-            let (o_sm, a_sm) = softmax::softmax_attention(qkv, scale, request.causal);
+            let (o_sm, a_sm) =
+                softmax::softmax_attention(&qkv.with_rope_applied(), scale, request.causal);
             Some((a_sm, o_sm))
         }
         None => None,

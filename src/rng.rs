@@ -16,6 +16,10 @@ pub mod stream {
     pub const V: u64 = 2;
     /// Random projections of a variant (Performer's W, ...), keyed by the variant's own seed.
     pub const PROJECTION: u64 = 3;
+    /// Structure of a workload: cluster centres, token embeddings, stored keys.
+    pub const CENTRES: u64 = 4;
+    /// Random choices of a workload: cluster assignments, recall targets.
+    pub const ASSIGN: u64 = 5;
 }
 
 /// A deterministic random stream.
@@ -38,6 +42,11 @@ impl SeededRng {
     /// Uniform in `[0, 1)` with 53 random bits.
     pub fn uniform(&mut self) -> f64 {
         (self.inner.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// Uniform integer in `0..bound` (`bound ≥ 1`; multiply-shift, bias below 2⁻³²).
+    pub fn below(&mut self, bound: usize) -> usize {
+        (((self.inner.next_u64() >> 32) * bound.max(1) as u64) >> 32) as usize
     }
 
     /// Standard normal N(0, 1) (Box–Muller; the second value of each pair is kept for the next call).

@@ -15,6 +15,8 @@ use common::{assert_matrix_close, gaussian, Tolerance};
 use serde_json::{json, Value};
 
 const SIZES: [usize; 5] = [1, 2, 7, 64, 257];
+/// `(causal, rope)`: every mask with RoPE off and on (numerator-only rotation of the features).
+const MASKS: [(bool, bool); 4] = [(false, false), (true, false), (false, true), (true, true)];
 const CHUNKS: [usize; 4] = [1, 16, 64, 5];
 
 /// Every kernel variant, with d_k small enough for the O(d²) feature maps.
@@ -41,12 +43,13 @@ fn setup(variant: &Value, qkv: &Qkv) -> KernelSetup {
 fn quadratic_recurrent_and_chunked_forms_agree() {
     for variant in kernel_variants() {
         for n in SIZES {
-            for causal in [false, true] {
-                let qkv = gaussian(n, 6, 5, 11 + n as u64);
+            for (causal, rope) in MASKS {
+                let mut qkv = gaussian(n, 6, 5, 11 + n as u64);
+                qkv.rope = rope;
                 let s = setup(&variant, &qkv);
-                let (o_quadratic, _) = kernel::quadratic(&s.fq, &s.fk, &qkv.v, causal, s.norm);
-                let what = format!("{variant} n={n} causal={causal}");
-                let o_recurrent = kernel::recurrent(&s.fq, &s.fk, &qkv.v, causal, s.norm);
+                let (o_quadratic, _) = kernel::quadratic(&s, &qkv.v, causal);
+                let what = format!("{variant} n={n} causal={causal} rope={rope}");
+                let o_recurrent = kernel::recurrent(&s, &qkv.v, causal);
                 assert_matrix_close(
                     &format!("recurrent {what}"),
                     &o_recurrent,
@@ -54,7 +57,7 @@ fn quadratic_recurrent_and_chunked_forms_agree() {
                     Tolerance::CPU_FORMS,
                 );
                 for chunk in CHUNKS {
-                    let o_chunked = kernel::chunked(&s.fq, &s.fk, &qkv.v, causal, s.norm, chunk);
+                    let o_chunked = kernel::chunked(&s, &qkv.v, causal, chunk);
                     let what = format!("chunked C={chunk} {what}");
                     assert_matrix_close(&what, &o_chunked, &o_quadratic, Tolerance::CPU_FORMS);
                 }
@@ -67,13 +70,14 @@ fn quadratic_recurrent_and_chunked_forms_agree() {
 fn attention_is_the_linear_form_applied_to_identity() {
     for variant in kernel_variants() {
         for n in SIZES {
-            for causal in [false, true] {
-                let qkv = gaussian(n, 6, 5, 5);
+            for (causal, rope) in MASKS {
+                let mut qkv = gaussian(n, 6, 5, 5);
+                qkv.rope = rope;
                 let s = setup(&variant, &qkv);
-                let (_, a) = kernel::quadratic(&s.fq, &s.fk, &qkv.v, causal, s.norm);
+                let (_, a) = kernel::quadratic(&s, &qkv.v, causal);
                 let identity = Matrix::identity(n);
-                let a_chunked = kernel::chunked(&s.fq, &s.fk, &identity, causal, s.norm, 16);
-                let what = format!("A {variant} n={n} causal={causal}");
+                let a_chunked = kernel::chunked(&s, &identity, causal, 16);
+                let what = format!("A {variant} n={n} causal={causal} rope={rope}");
                 assert_matrix_close(&what, &a_chunked, &a, Tolerance::CPU_FORMS);
             }
         }
@@ -101,7 +105,7 @@ fn normalised_rows_sum_to_one_and_respect_the_mask() {
         for causal in [false, true] {
             let qkv = gaussian(64, 6, 6, 2);
             let s = setup(&variant, &qkv);
-            let (_, a) = kernel::quadratic(&s.fq, &s.fk, &qkv.v, causal, s.norm);
+            let (_, a) = kernel::quadratic(&s, &qkv.v, causal);
             for i in 0..a.rows() {
                 let sum: f64 = a.row(i).iter().map(|&x| f64::from(x)).sum();
                 let keys = if causal { i + 1 } else { a.cols() };
@@ -154,9 +158,9 @@ fn inputs_scaled_by_100_stay_finite() {
         assert!(o.first_non_finite().is_none() && a.first_non_finite().is_none());
         for variant in kernel_variants() {
             let s = setup(&variant, &qkv);
-            let o = kernel::chunked(&s.fq, &s.fk, &qkv.v, causal, s.norm, 16);
+            let o = kernel::chunked(&s, &qkv.v, causal, 16);
             assert!(o.first_non_finite().is_none(), "{variant} causal={causal}");
-            let (_, a) = kernel::quadratic(&s.fq, &s.fk, &qkv.v, causal, s.norm);
+            let (_, a) = kernel::quadratic(&s, &qkv.v, causal);
             assert!(a.first_non_finite().is_none(), "{variant} causal={causal}");
         }
     }

@@ -36,18 +36,24 @@ fn evaluate(request: serde_json::Value, ctx: &GpuContext) -> attnscope::Response
 
 /// The GPU = CPU table: variant × causal × n, for output and attention.
 fn check_variant(variant: serde_json::Value, d_k: usize, d_v: usize) {
+    check_variant_with(variant, d_k, d_v, false);
+}
+
+/// As [`check_variant`], with RoPE on or off.
+fn check_variant_with(variant: serde_json::Value, d_k: usize, d_v: usize, rope: bool) {
     let Some(ctx) = gpu() else { return };
     for n in [1, 7, 64, 257] {
         for causal in [false, true] {
             let request = |backend: &str| {
                 json!({"variant": variant, "causal": causal, "backend": backend,
-                       "workload": {"kind": "gaussian", "n": n, "d_k": d_k, "d_v": d_v, "seed": n},
+                       "workload": {"kind": "gaussian", "n": n, "d_k": d_k, "d_v": d_v, "seed": n,
+                                    "rope": rope},
                        "outputs": ["output", "attention"]})
             };
             let gpu = evaluate(request("gpu"), ctx);
             let cpu = evaluate(request("cpu"), ctx);
             assert_eq!((gpu.backend, cpu.backend), (Backend::Gpu, Backend::Cpu));
-            let what = format!("{variant} n={n} causal={causal}");
+            let what = format!("{variant} n={n} causal={causal} rope={rope}");
             assert_matrix_close(
                 &format!("O {what}"),
                 gpu.output.as_ref().unwrap(),
@@ -135,6 +141,15 @@ fn taylorshift_gpu_matches_cpu() {
 #[test]
 fn rebased_gpu_matches_cpu() {
     check_variant(json!({"name": "rebased"}), 8, 8);
+}
+
+#[test]
+fn rope_gpu_matches_cpu() {
+    check_variant_with(json!({"name": "softmax"}), 16, 8, true);
+    check_variant_with(json!({"name": "linear_elu"}), 16, 8, true);
+    // Based at d_k = 8 has 45 features: the odd last one is not rotated.
+    check_variant_with(json!({"name": "based", "chunk_size": 16}), 8, 8, true);
+    check_variant_with(json!({"name": "performer", "features": 16}), 8, 8, true);
 }
 
 #[test]

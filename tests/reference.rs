@@ -283,3 +283,84 @@ fn second_order_maps_reject_a_d_k_with_too_many_features() {
     let err = pollster::block_on(attnscope::evaluate(&request, Err("cpu"))).unwrap_err();
     assert_eq!(err.field(), "workload.d_k");
 }
+
+// ── RoPE (variants.md §11) ───────────────────────────────────────────────────────────────────
+
+fn run_rope(variant: serde_json::Value, causal: bool) -> Response {
+    let mut workload = toy_workload_json();
+    workload["rope"] = json!(true);
+    let request = Request::from_value(json!({
+        "variant": variant, "causal": causal, "workload": workload, "backend": "cpu"
+    }))
+    .unwrap();
+    pollster::block_on(attnscope::evaluate(&request, Err("cpu test"))).unwrap()
+}
+
+#[test]
+fn rope_rotates_queries_and_keys_as_section_11() {
+    let t = common::toy();
+    let rq = attnscope::attention::rope::rotate_matrix(&t.q);
+    let rk = attnscope::attention::rope::rotate_matrix(&t.k);
+    let rq_expected = [[1.0, 0.5], [0.4446, -0.0478], [-0.5687, -0.9201]];
+    let rk_expected = [[0.8, -0.1], [-0.4269, 0.6307], [-0.1556, -0.6211]];
+    assert_close(
+        "RQ",
+        rq.data(),
+        &flat(&rq_expected),
+        Tolerance::WORKED_EXAMPLE,
+    );
+    assert_close(
+        "RK",
+        rk.data(),
+        &flat(&rk_expected),
+        Tolerance::WORKED_EXAMPLE,
+    );
+}
+
+#[test]
+fn softmax_with_rope_matches_section_11() {
+    check(
+        &run_rope(json!({"name": "softmax"}), false),
+        &[
+            [0.5084, 0.2765, 0.2151],
+            [0.4137, 0.2744, 0.3118],
+            [0.2451, 0.2496, 0.5053],
+        ],
+        &[[1.1538, 0.8479], [1.3492, 0.7089], [1.7610, 0.4933]],
+    );
+    check(
+        &run_rope(json!({"name": "softmax"}), true),
+        &[
+            [1.0, 0.0, 0.0],
+            [0.6012, 0.3988, 0.0],
+            [0.2451, 0.2496, 0.5053],
+        ],
+        &[[1.0, 2.0], [0.6012, 0.8036], [1.7610, 0.4933]],
+    );
+}
+
+#[test]
+fn linear_elu_with_rope_in_the_numerator_matches_section_11() {
+    let response = run_rope(json!({"name": "linear_elu"}), false);
+    check(
+        &response,
+        &[
+            [0.3694, 0.1164, -0.2308],
+            [0.1953, 0.3785, -0.0240],
+            [-0.3925, 0.0868, 0.3104],
+        ],
+        &[[-0.3230, 0.5069], [0.1233, 0.0002], [0.5386, -0.7166]],
+    );
+    let stats = response.stats.unwrap();
+    assert!(stats.entropy_on_abs, "RoPE makes linear attention signed");
+    assert!((stats.row_sum_min - 0.0047).abs() < 1e-4 && (stats.row_sum_max - 0.5498).abs() < 1e-4);
+    check(
+        &run_rope(json!({"name": "linear_elu"}), true),
+        &[
+            [1.0, 0.0, 0.0],
+            [0.2549, 0.4939, 0.0],
+            [-0.3925, 0.0868, 0.3104],
+        ],
+        &[[1.0, 2.0], [0.2549, 0.0159], [0.5386, -0.7166]],
+    );
+}

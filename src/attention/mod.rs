@@ -6,6 +6,7 @@
 //! matrix `A` with `O = A V` (variants.md §0).
 
 pub mod kernel;
+pub mod rope;
 pub mod softmax;
 
 use crate::error::{Error, Result};
@@ -143,12 +144,24 @@ impl VariantSpec {
         let (q, k, n) = (&qkv.q, &qkv.k, qkv.n());
         let setup = match self {
             VariantSpec::Softmax(_) => return Ok(None),
-            VariantSpec::LinearElu(p) => {
-                KernelSetup::new(&EluPlusOne, q, k, Normaliser::PlusEps(p.eps), p.chunk_size)
-            }
+            VariantSpec::LinearElu(p) => KernelSetup::new(
+                &EluPlusOne,
+                q,
+                k,
+                qkv.rope,
+                Normaliser::PlusEps(p.eps),
+                p.chunk_size,
+            ),
             VariantSpec::LinearRelu(p) => {
                 let map = Relu { delta: p.delta };
-                KernelSetup::new(&map, q, k, Normaliser::PlusEps(p.eps), p.chunk_size)
+                KernelSetup::new(
+                    &map,
+                    q,
+                    k,
+                    qkv.rope,
+                    Normaliser::PlusEps(p.eps),
+                    p.chunk_size,
+                )
             }
             VariantSpec::Performer(p) => {
                 let map = Favor {
@@ -156,11 +169,18 @@ impl VariantSpec {
                     hyperbolic: p.hyperbolic,
                     delta: p.delta,
                 };
-                KernelSetup::new(&map, q, k, Normaliser::PlusEps(0.0), p.chunk_size)
+                KernelSetup::new(&map, q, k, qkv.rope, Normaliser::PlusEps(0.0), p.chunk_size)
             }
             VariantSpec::Cosformer(p) => {
                 let map = CosFeatures { m_len: n };
-                KernelSetup::new(&map, q, k, Normaliser::ClampMin(p.eps), p.chunk_size)
+                KernelSetup::new(
+                    &map,
+                    q,
+                    k,
+                    qkv.rope,
+                    Normaliser::ClampMin(p.eps),
+                    p.chunk_size,
+                )
             }
             VariantSpec::Based(p) | VariantSpec::Rebased(p) => {
                 let map = if matches!(self, VariantSpec::Based(_)) {
@@ -169,12 +189,19 @@ impl VariantSpec {
                     Taylor::ReBased
                 };
                 check_feature_dim(map.feature_dim(qkv.d_k()))?;
-                KernelSetup::new(&map, q, k, Normaliser::PlusEps(p.eps), p.chunk_size)
+                KernelSetup::new(
+                    &map,
+                    q,
+                    k,
+                    qkv.rope,
+                    Normaliser::PlusEps(p.eps),
+                    p.chunk_size,
+                )
             }
             VariantSpec::Taylorshift(p) => {
                 let map = Taylor::TaylorShift { tau: p.tau };
                 check_feature_dim(map.feature_dim(qkv.d_k()))?;
-                KernelSetup::new(&map, q, k, Normaliser::PlusEps(0.0), p.chunk_size)
+                KernelSetup::new(&map, q, k, qkv.rope, Normaliser::PlusEps(0.0), p.chunk_size)
             }
         };
         Ok(Some(setup))
@@ -190,22 +217,25 @@ impl VariantSpec {
     ) -> Result<AttentionOutput> {
         match (self, self.kernel_setup(qkv)?) {
             (VariantSpec::Softmax(p), _) => {
-                let (output, attention) =
-                    softmax::softmax_attention(qkv, p.effective_scale(qkv.d_k()), causal);
+                let (output, attention) = softmax::softmax_attention(
+                    &qkv.with_rope_applied(),
+                    p.effective_scale(qkv.d_k()),
+                    causal,
+                );
                 Ok(AttentionOutput {
                     output,
                     attention: want_attention.then_some(attention),
                 })
             }
             (_, Some(s)) if want_attention => {
-                let (output, attention) = kernel::quadratic(&s.fq, &s.fk, &qkv.v, causal, s.norm);
+                let (output, attention) = kernel::quadratic(&s, &qkv.v, causal);
                 Ok(AttentionOutput {
                     output,
                     attention: Some(attention),
                 })
             }
             (_, Some(s)) => Ok(AttentionOutput {
-                output: kernel::chunked(&s.fq, &s.fk, &qkv.v, causal, s.norm, s.chunk),
+                output: kernel::chunked(&s, &qkv.v, causal, s.chunk),
                 attention: None,
             }),
             (_, None) => Err(Error::invalid("variant.name", "no CPU form")),

@@ -42,8 +42,10 @@ pub async fn run(
         (VariantSpec::Softmax(p), _) => {
             ctx.check_fits(qkv, want_attention, 0)?;
             let scale = p.effective_scale(qkv.d_k()) as f32;
+            // RoPE rotates Q and K before softmax: done once on the CPU in f64, O(n d).
+            let rotated = qkv.with_rope_applied();
             let (output, attention, timing) =
-                pipelines::attn_softmax::run(ctx, qkv, scale, causal, want_attention).await?;
+                pipelines::attn_softmax::run(ctx, &rotated, scale, causal, want_attention).await?;
             return Ok((AttentionOutput { output, attention }, timing));
         }
         (_, Some(kernel)) => kernel,
@@ -170,6 +172,7 @@ pub const PARAMS_LAYOUT: &[(&str, usize)] = &[
         std::mem::size_of::<params::FeatureParams>(),
     ),
     ("ExpParams", std::mem::size_of::<params::ExpParams>()),
+    ("RopeParams", std::mem::size_of::<params::RopeParams>()),
 ];
 
 /// Invocations per workgroup of every shader.

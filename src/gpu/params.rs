@@ -64,8 +64,18 @@ pub struct ExpParams {
     pub _pad: [u32; 3],
 }
 
-// WGSL uniform structs are laid out in 16-byte multiples: every block here is 32 bytes.
+/// Mirrors `shaders/kernel_features_rope.wgsl::RopeParams`: keep in sync.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+pub struct RopeParams {
+    pub n: u32,
+    pub m: u32,
+    pub _pad: [u32; 2],
+}
+
+// WGSL uniform structs are laid out in 16-byte multiples: every block here is a multiple of 16 bytes.
 const _: () = assert!(std::mem::size_of::<AttnSoftmaxParams>() == 32);
 const _: () = assert!(std::mem::size_of::<KernelAttnParams>() == 32);
 const _: () = assert!(std::mem::size_of::<FeatureParams>() == 32);
 const _: () = assert!(std::mem::size_of::<ExpParams>() == 32);
+const _: () = assert!(std::mem::size_of::<RopeParams>() == 16);

@@ -15,6 +15,7 @@ pub fn toy() -> Qkv {
         q: m(&[[1.0, 0.5], [0.2, -0.4], [-0.6, 0.9]]),
         k: m(&[[0.8, -0.1], [0.3, 0.7], [-0.5, 0.4]]),
         v: m(&[[1.0, 2.0], [0.0, -1.0], [3.0, 0.5]]),
+        rope: false,
     }
 }
 
@@ -26,7 +27,11 @@ pub fn toy_workload_json() -> serde_json::Value {
 
 /// Seeded Gaussian Q, K, V.
 pub fn gaussian(n: usize, d_k: usize, d_v: usize, seed: u64) -> Qkv {
-    WorkloadSpec::Gaussian { n, d_k, d_v, seed }.generate()
+    WorkloadSpec::from_json(&serde_json::json!(
+        {"kind": "gaussian", "n": n, "d_k": d_k, "d_v": d_v, "seed": seed}
+    ))
+    .unwrap()
+    .generate()
 }
 
 /// `|actual − expected| ≤ abs + rel · |expected|`, entry by entry.

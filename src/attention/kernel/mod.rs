@@ -10,6 +10,7 @@ pub mod performer;
 pub mod relu;
 pub mod taylor;
 
+use super::rope::rotate_features;
 use crate::catalog::Range;
 use crate::tensor::Matrix;
 
@@ -65,22 +66,19 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-/// Quadratic form: `A_ij = φ(q_i)·φ(k_j) / guard(Σ_{l ∈ 𝒮_i} φ(q_i)·φ(k_l))`, `O = A V`.
-pub fn quadratic(
-    fq: &Features,
-    fk: &Features,
-    v: &Matrix,
-    causal: bool,
-    norm: Normaliser,
-) -> (Matrix, Matrix) {
-    let n = fq.len();
+/// Quadratic form: `A_ij = φ_n(q_i)·φ_n(k_j) / guard(Σ_{l ∈ 𝒮_i} φ(q_i)·φ(k_l))`, `O = A V`, where
+/// `φ_n` are the numerator features (rotated under RoPE, else `φ` itself).
+#[allow(clippy::needless_range_loop)] // indices i, j read like the formula
+pub fn quadratic(s: &KernelSetup, v: &Matrix, causal: bool) -> (Matrix, Matrix) {
+    let n = s.fq.len();
+    let (fq_num, fk_num) = (s.fq_num(), s.fk_num());
     let mut attention = Matrix::zeros(n, n); // [n, n]
-    for (i, fq_i) in fq.iter().enumerate() {
+    for i in 0..n {
         let keys = if causal { i + 1 } else { n }; // the support of row i
-        let weights: Vec<f64> = fk[..keys].iter().map(|fk_j| dot(fq_i, fk_j)).collect();
-        let den = norm.apply(weights.iter().sum());
-        for (j, w) in weights.iter().enumerate() {
-            attention.set(i, j, (w / den) as f32);
+        let den: f64 = s.fk[..keys].iter().map(|fk_j| dot(&s.fq[i], fk_j)).sum();
+        let den = s.norm.apply(den);
+        for j in 0..keys {
+            attention.set(i, j, (dot(&fq_num[i], &fk_num[j]) / den) as f32);
         }
     }
     let mut output = Matrix::zeros(n, v.cols()); // [n, d_v]
@@ -95,7 +93,7 @@ pub fn quadratic(
     (output, attention)
 }
 
-/// The running state of the linear forms: `S = Σ φ(k)ᵀ v` (`m × d_v`) and `z = Σ φ(k)`.
+/// The running state of the linear forms: `S = Σ φ_n(k)ᵀ v` (`m × d_v`) and `z = Σ φ(k)`.
 struct State {
     s: Vec<f64>,
     z: Vec<f64>,
@@ -111,20 +109,20 @@ impl State {
         }
     }
 
-    /// `S += φ(k_t)ᵀ v_t`, `z += φ(k_t)`.
-    fn absorb(&mut self, fk_t: &[f64], v_t: &[f32]) {
-        for (r, &f) in fk_t.iter().enumerate() {
+    /// `S += φ_n(k_t)ᵀ v_t`, `z += φ(k_t)`.
+    fn absorb(&mut self, fk_num_t: &[f64], fk_t: &[f64], v_t: &[f32]) {
+        for (r, (&f_num, &f)) in fk_num_t.iter().zip(fk_t).enumerate() {
             self.z[r] += f;
             for (c, &x) in v_t.iter().enumerate() {
-                self.s[r * self.d_v + c] += f * f64::from(x);
+                self.s[r * self.d_v + c] += f_num * f64::from(x);
             }
         }
     }
 
-    /// `(φ(q) S, φ(q)·z)`.
-    fn read(&self, fq_t: &[f64]) -> (Vec<f64>, f64) {
+    /// `(φ_n(q) S, φ(q)·z)`.
+    fn read(&self, fq_num_t: &[f64], fq_t: &[f64]) -> (Vec<f64>, f64) {
         let mut num = vec![0.0; self.d_v];
-        for (r, &f) in fq_t.iter().enumerate() {
+        for (r, &f) in fq_num_t.iter().enumerate() {
             for (c, acc) in num.iter_mut().enumerate() {
                 *acc += f * self.s[r * self.d_v + c];
             }
@@ -139,59 +137,48 @@ fn write_row(output: &mut Matrix, t: usize, num: &[f64], den: f64) {
     }
 }
 
-/// Recurrent form. Causal: `S_t = S_{t−1} + φ(k_t)ᵀ v_t`, `z_t = z_{t−1} + φ(k_t)`,
-/// `o_t = φ(q_t) S_t / guard(φ(q_t)·z_t)`. Non-causal: the full `S`, `z` first.
-pub fn recurrent(
-    fq: &Features,
-    fk: &Features,
-    v: &Matrix,
-    causal: bool,
-    norm: Normaliser,
-) -> Matrix {
-    let m = fq.first().map_or(0, Vec::len);
-    let mut state = State::new(m, v.cols());
-    let mut output = Matrix::zeros(fq.len(), v.cols()); // [n, d_v]
+/// Recurrent form. Causal: `S_t = S_{t−1} + φ_n(k_t)ᵀ v_t`, `z_t = z_{t−1} + φ(k_t)`,
+/// `o_t = φ_n(q_t) S_t / guard(φ(q_t)·z_t)`. Non-causal: the full `S`, `z` first.
+#[allow(clippy::needless_range_loop)] // token indices t read like the formula
+pub fn recurrent(s: &KernelSetup, v: &Matrix, causal: bool) -> Matrix {
+    let n = s.fq.len();
+    let (fq_num, fk_num) = (s.fq_num(), s.fk_num());
+    let mut state = State::new(s.m(), v.cols());
+    let mut output = Matrix::zeros(n, v.cols()); // [n, d_v]
     if !causal {
-        for (t, fk_t) in fk.iter().enumerate() {
-            state.absorb(fk_t, v.row(t));
+        for t in 0..n {
+            state.absorb(&fk_num[t], &s.fk[t], v.row(t));
         }
     }
-    for (t, fq_t) in fq.iter().enumerate() {
+    for t in 0..n {
         if causal {
-            state.absorb(&fk[t], v.row(t));
+            state.absorb(&fk_num[t], &s.fk[t], v.row(t));
         }
-        let (num, den) = state.read(fq_t);
-        write_row(&mut output, t, &num, norm.apply(den));
+        let (num, den) = state.read(&fq_num[t], &s.fq[t]);
+        write_row(&mut output, t, &num, s.norm.apply(den));
     }
     output
 }
 
 /// Chunkwise form (chunk size `C`): for the rows of chunk `c`,
-/// `num = φ(Q_c) S_{<c} + tril(φ(Q_c) φ(K_c)ᵀ) V_c`, `den = φ(Q_c) z_{<c} + rowsum(tril(·))`,
-/// then `S_{<c+1} = S_{<c} + φ(K_c)ᵀ V_c`. Non-causal: the full state, chunk by chunk.
+/// `num = φ_n(Q_c) S_{<c} + tril(φ_n(Q_c) φ_n(K_c)ᵀ) V_c`, `den = φ(Q_c) z_{<c} + rowsum(tril(φ(Q_c)φ(K_c)ᵀ))`,
+/// then `S_{<c+1} = S_{<c} + φ_n(K_c)ᵀ V_c`. Non-causal: the full state, chunk by chunk.
 #[allow(clippy::needless_range_loop)] // token indices t, s over a chunk read like the formula
-pub fn chunked(
-    fq: &Features,
-    fk: &Features,
-    v: &Matrix,
-    causal: bool,
-    norm: Normaliser,
-    chunk: usize,
-) -> Matrix {
-    let n = fq.len();
+pub fn chunked(s: &KernelSetup, v: &Matrix, causal: bool, chunk: usize) -> Matrix {
+    let n = s.fq.len();
     let chunk = chunk.max(1);
-    let m = fq.first().map_or(0, Vec::len);
-    let mut state = State::new(m, v.cols());
+    let (fq_num, fk_num) = (s.fq_num(), s.fk_num());
+    let mut state = State::new(s.m(), v.cols());
     let mut output = Matrix::zeros(n, v.cols()); // [n, d_v]
     if !causal {
         for start in (0..n).step_by(chunk) {
             for t in start..(start + chunk).min(n) {
-                state.absorb(&fk[t], v.row(t));
+                state.absorb(&fk_num[t], &s.fk[t], v.row(t));
             }
         }
-        for (t, fq_t) in fq.iter().enumerate() {
-            let (num, den) = state.read(fq_t);
-            write_row(&mut output, t, &num, norm.apply(den));
+        for t in 0..n {
+            let (num, den) = state.read(&fq_num[t], &s.fq[t]);
+            write_row(&mut output, t, &num, s.norm.apply(den));
         }
         return output;
     }
@@ -199,29 +186,34 @@ pub fn chunked(
         let end = (start + chunk).min(n);
         for t in start..end {
             // Inter-chunk part from the state before the chunk, then the causal intra-chunk part.
-            let (mut num, mut den) = state.read(&fq[t]);
-            for s in start..=t {
-                let w = dot(&fq[t], &fk[s]);
-                den += w;
+            let (mut num, mut den) = state.read(&fq_num[t], &s.fq[t]);
+            for j in start..=t {
+                den += dot(&s.fq[t], &s.fk[j]);
+                let w = dot(&fq_num[t], &fk_num[j]);
                 for (c, acc) in num.iter_mut().enumerate() {
-                    *acc += w * f64::from(v.get(s, c));
+                    *acc += w * f64::from(v.get(j, c));
                 }
             }
-            write_row(&mut output, t, &num, norm.apply(den));
+            write_row(&mut output, t, &num, s.norm.apply(den));
         }
         for t in start..end {
-            state.absorb(&fk[t], v.row(t));
+            state.absorb(&fk_num[t], &s.fk[t], v.row(t));
         }
     }
     output
 }
 
-/// What a kernel variant computes with: its features, normaliser guard and chunk size.
+/// What a kernel variant computes with: its features (and, under RoPE, the rotated numerator
+/// features), normaliser guard and chunk size.
 pub struct KernelSetup {
-    /// `φ_q(Q)`.
+    /// `φ_q(Q)`, used by the normaliser (and the numerator without RoPE).
     pub fq: Features,
     /// `φ_k(K)`.
     pub fk: Features,
+    /// `R φ_q(Q)` under RoPE (numerator only, RoFormer), else `None`.
+    pub fq_rot: Option<Features>,
+    /// `R φ_k(K)` under RoPE, else `None`.
+    pub fk_rot: Option<Features>,
     /// The denominator guard.
     pub norm: Normaliser,
     /// Chunk size of the chunkwise form.
@@ -229,17 +221,26 @@ pub struct KernelSetup {
 }
 
 impl KernelSetup {
-    /// Builds the features of `map` for `q`, `k`.
+    /// Builds the features of `map` for `q`, `k`, rotating the numerator's under `rope`.
     pub fn new(
         map: &impl FeatureMap,
         q: &Matrix,
         k: &Matrix,
+        rope: bool,
         norm: Normaliser,
         chunk: usize,
     ) -> Self {
+        let (fq, fk) = (map.queries(q), map.keys(k));
+        let (fq_rot, fk_rot) = if rope {
+            (Some(rotate_features(&fq)), Some(rotate_features(&fk)))
+        } else {
+            (None, None)
+        };
         KernelSetup {
-            fq: map.queries(q),
-            fk: map.keys(k),
+            fq,
+            fk,
+            fq_rot,
+            fk_rot,
             norm,
             chunk,
         }
@@ -248,6 +249,16 @@ impl KernelSetup {
     /// The feature dimension `m`.
     pub fn m(&self) -> usize {
         self.fq.first().map_or(0, Vec::len)
+    }
+
+    /// The numerator's query features.
+    pub fn fq_num(&self) -> &Features {
+        self.fq_rot.as_ref().unwrap_or(&self.fq)
+    }
+
+    /// The numerator's key features.
+    pub fn fk_num(&self) -> &Features {
+        self.fk_rot.as_ref().unwrap_or(&self.fk)
     }
 }
 
@@ -265,13 +276,12 @@ pub fn chunk_size_schema() -> crate::catalog::ParamSchema {
     }
 }
 
-/// The final KV state `S = Σ_j φ(k_j)ᵀ v_j` (`m × d_v`): what a recurrent model carries.
-pub fn kv_state(fk: &Features, v: &Matrix) -> Matrix {
-    let m = fk.first().map_or(0, Vec::len);
-    let mut state = State::new(m, v.cols());
-    for (t, fk_t) in fk.iter().enumerate() {
-        state.absorb(fk_t, v.row(t));
+/// The final KV state `S = Σ_j φ_n(k_j)ᵀ v_j` (`m × d_v`): what a recurrent model carries.
+pub fn kv_state(s: &KernelSetup, v: &Matrix) -> Matrix {
+    let mut state = State::new(s.m(), v.cols());
+    for (t, (fk_num_t, fk_t)) in s.fk_num().iter().zip(&s.fk).enumerate() {
+        state.absorb(fk_num_t, fk_t, v.row(t));
     }
     let values = state.s.iter().map(|&x| x as f32).collect();
-    Matrix::from_vec(m, v.cols(), values).unwrap_or_else(|_| Matrix::zeros(m, v.cols()))
+    Matrix::from_vec(s.m(), v.cols(), values).unwrap_or_else(|_| Matrix::zeros(s.m(), v.cols()))
 }

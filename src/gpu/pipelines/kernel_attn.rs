@@ -2,14 +2,16 @@
 //! (`kernel_features`, plus `kernel_features_exp` for Performer's stabilised exp), then the
 //! chunkwise chain `kernel_attn_state` → `kernel_attn_scan` → `kernel_attn_intra` (causal) →
 //! `kernel_attn_output` → `kernel_attn_weights` (when `A` is wanted), all in one submission.
+//! Under RoPE, `kernel_features_rope` rotates the numerator's features after the maps.
 
 use super::Grid;
 use crate::attention::kernel::Normaliser;
+use crate::attention::rope;
 use crate::error::Result;
 use crate::gpu::buffers::{
     download_buffer, output_buffer, read_matrix, upload_matrix, upload_uniform,
 };
-use crate::gpu::params::{ExpParams, FeatureParams, KernelAttnParams};
+use crate::gpu::params::{ExpParams, FeatureParams, KernelAttnParams, RopeParams};
 use crate::gpu::timer::PassTimer;
 use crate::gpu::{check_scope, GpuContext, GpuTiming};
 use crate::tensor::Matrix;
@@ -84,12 +86,18 @@ pub async fn run(
     let v = upload_matrix(ctx, "v", &qkv.v);
     let fq = output_buffer(ctx, "fq", n * m);
     let fk = output_buffer(ctx, "fk", n * m);
+    // Under RoPE the numerator reads rotated features; without it, the same buffers.
+    let rotated = qkv.rope.then(|| {
+        (
+            output_buffer(ctx, "fq rotated", n * m),
+            output_buffer(ctx, "fk rotated", n * m),
+        )
+    });
+    let (fq_num, fk_num) = rotated.as_ref().map_or((&fq, &fk), |(q, k)| (q, k));
     let states = output_buffer(ctx, "chunk states", state_len(n, m, d_v, chunk));
-    let scores = output_buffer(
-        ctx,
-        "intra-chunk scores",
-        if causal { n * chunk } else { 1 },
-    );
+    let scores_len = if causal { n * chunk } else { 1 };
+    let scores_num = output_buffer(ctx, "intra-chunk numerator scores", scores_len);
+    let scores_den = output_buffer(ctx, "intra-chunk normaliser scores", scores_len);
     let out = output_buffer(ctx, "out", n * d_v);
     let normaliser = output_buffer(ctx, "normaliser", n);
     let weights = output_buffer(ctx, "weights", if want_weights { n * n } else { 1 });
@@ -106,10 +114,13 @@ pub async fn run(
     for (x, features, is_query) in [(&qkv.q, &fq, true), (&qkv.k, &fk, false)] {
         record_features(ctx, &mut encoder, spec, x, features, is_query, first.take());
     }
+    if let Some((fq_rot, fk_rot)) = &rotated {
+        record_rope(ctx, &mut encoder, n, m, [(&fq, fq_rot), (&fk, fk_rot)]);
+    }
     kernels.kernel_state.record(
         device,
         &mut encoder,
-        &[&attn_params, &fk, &v, &states],
+        &[&attn_params, fk_num, &fk, &v, &states],
         Grid::Invocations((n_chunks * m * (d_v + 1)) as u64),
         None,
     );
@@ -124,7 +135,15 @@ pub async fn run(
         kernels.kernel_intra.record(
             device,
             &mut encoder,
-            &[&attn_params, &fq, &fk, &scores],
+            &[
+                &attn_params,
+                fq_num,
+                fk_num,
+                &fq,
+                &fk,
+                &scores_num,
+                &scores_den,
+            ],
             Grid::Invocations((n * chunk) as u64),
             None,
         );
@@ -138,7 +157,17 @@ pub async fn run(
     kernels.kernel_output.record(
         device,
         &mut encoder,
-        &[&attn_params, &fq, &v, &states, &scores, &out, &normaliser],
+        &[
+            &attn_params,
+            fq_num,
+            &fq,
+            &v,
+            &states,
+            &scores_num,
+            &scores_den,
+            &out,
+            &normaliser,
+        ],
         Grid::Invocations((n * d_v) as u64),
         output_timing,
     );
@@ -146,7 +175,7 @@ pub async fn run(
         kernels.kernel_weights.record(
             device,
             &mut encoder,
-            &[&attn_params, &fq, &fk, &normaliser, &weights],
+            &[&attn_params, fq_num, fk_num, &normaliser, &weights],
             Grid::Invocations((n * n) as u64),
             weights_timing,
         );
@@ -171,6 +200,32 @@ pub async fn run(
     };
     let _ = d_k; // the feature passes read d_k from the inputs' shapes
     Ok((output, attention, GpuTiming { kernel_ms }))
+}
+
+/// Records the RoPE passes: `rotated = R φ` for each `(φ, rotated)` pair (numerator features).
+fn record_rope(
+    ctx: &GpuContext,
+    encoder: &mut wgpu::CommandEncoder,
+    n: usize,
+    m: usize,
+    pairs: [(&wgpu::Buffer, &wgpu::Buffer); 2],
+) {
+    let params = RopeParams {
+        n: n as u32,
+        m: m as u32,
+        _pad: [0; 2],
+    };
+    let params = upload_uniform(ctx, "kernel_features_rope params", &params);
+    let table = upload_matrix(ctx, "rope table", &rope::cos_sin_table(n, m));
+    for (features, rotated) in pairs {
+        ctx.pipelines.features_rope.record(
+            &ctx.device,
+            encoder,
+            &[&params, features, &table, rotated],
+            Grid::Invocations((n * m) as u64),
+            None,
+        );
+    }
 }
 
 /// Floats in the chunk-state buffer: `[n_chunks + 1, m, d_v + 1]`.

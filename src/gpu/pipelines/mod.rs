@@ -17,6 +17,7 @@ pub struct Pipelines {
     pub(crate) softmax: Kernel,
     pub(crate) features: Kernel,
     pub(crate) features_exp: Kernel,
+    pub(crate) features_rope: Kernel,
     pub(crate) kernel_state: Kernel,
     pub(crate) kernel_scan: Kernel,
     pub(crate) kernel_intra: Kernel,
@@ -48,11 +49,17 @@ impl Pipelines {
                 include_str!("../../../shaders/kernel_features_exp.wgsl"),
                 &[false, false], // values, maxima
             ),
+            features_rope: Kernel::new(
+                device,
+                "kernel_features_rope",
+                include_str!("../../../shaders/kernel_features_rope.wgsl"),
+                &[true, true, false], // features, table, rotated
+            ),
             kernel_state: Kernel::new(
                 device,
                 "kernel_attn_state",
                 include_str!("../../../shaders/kernel_attn_state.wgsl"),
-                &[true, true, false], // fk, v, states
+                &[true, true, true, false], // fk_num, fk, v, states
             ),
             kernel_scan: Kernel::new(
                 device,
@@ -64,19 +71,20 @@ impl Pipelines {
                 device,
                 "kernel_attn_intra",
                 include_str!("../../../shaders/kernel_attn_intra.wgsl"),
-                &[true, true, false], // fq, fk, scores
+                &[true, true, true, true, false, false], // fq_num, fk_num, fq, fk, scores_num, scores_den
             ),
             kernel_output: Kernel::new(
                 device,
                 "kernel_attn_output",
                 include_str!("../../../shaders/kernel_attn_output.wgsl"),
-                &[true, true, true, true, false, false], // fq, v, states, scores, out, normaliser
+                // fq_num, fq, v, states, scores_num, scores_den, out, normaliser
+                &[true, true, true, true, true, true, false, false],
             ),
             kernel_weights: Kernel::new(
                 device,
                 "kernel_attn_weights",
                 include_str!("../../../shaders/kernel_attn_weights.wgsl"),
-                &[true, true, true, false], // fq, fk, normaliser, weights
+                &[true, true, true, false], // fq_num, fk_num, normaliser, weights
             ),
         };
         if let Some(err) = scope.pop().await {
