@@ -152,11 +152,11 @@ pub fn recall(shape: Shape, seed: u64, pairs: usize, strength: f32) -> (Tensors,
     let (noise_q, noise_k, v) = gaussian(shape, seed);
     let mut q = scaled(&noise_q, 0.1);
     let mut k = scaled(&noise_k, 0.1);
-    for t in 0..shape.n {
+    for (t, &target) in targets.iter().enumerate() {
         if t < pairs {
             k.row_mut(t).copy_from_slice(stored.row(t));
         } else {
-            q.row_mut(t).copy_from_slice(stored.row(targets[t]));
+            q.row_mut(t).copy_from_slice(stored.row(target));
         }
     }
     ((q, k, v), targets)
