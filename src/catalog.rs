@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// One variant's card.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct CatalogEntry {
     /// The public name (`variant.name`).
     pub name: &'static str,
@@ -37,7 +37,7 @@ pub struct CatalogEntry {
 }
 
 /// A paper reference.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Paper {
     /// Title.
     pub title: &'static str,
@@ -50,7 +50,7 @@ pub struct Paper {
 }
 
 /// Costs of the implemented forms, in terms of N, d_k (d), d_v and the feature size m.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Cost {
     /// Time of the form that computes the output.
     pub time: &'static str,
@@ -59,7 +59,7 @@ pub struct Cost {
 }
 
 /// Masks a variant supports.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Supports {
     /// `causal: true` is accepted.
     pub causal: bool,
@@ -87,6 +87,8 @@ pub struct ParamSchema {
     pub max: Option<f64>,
     /// Sliders should move on a log scale.
     pub log_scale: bool,
+    /// The request must give it (no default).
+    pub required: bool,
     /// What it does.
     pub description: &'static str,
 }
@@ -117,6 +119,7 @@ impl Range {
             min: Some(self.min),
             max: Some(self.max),
             log_scale,
+            required: false,
             description,
         }
     }

@@ -5,7 +5,7 @@ use crate::attention::{kernel, softmax, VariantSpec};
 use crate::error::{Error, Result};
 use crate::gpu::{self, GpuContext};
 use crate::schema::{Backend, BackendChoice, CompareTo, Request, Response};
-use crate::stats::{self, Stats, StatsInputs, Support};
+use crate::stats::{self, Mask, Stats, StatsInputs};
 use crate::tensor::Matrix;
 use crate::workload::Qkv;
 use std::collections::BTreeMap;
@@ -102,18 +102,18 @@ fn statistics(
     let softmax = match request.compare_to {
         Some(CompareTo::Softmax) => {
             let scale = 1.0 / (qkv.d_k() as f64).sqrt();
-            let (o_sm, a_sm) =
-                softmax::softmax_attention(&qkv.with_rope_applied(), scale, request.causal);
-            Some((a_sm, o_sm))
+            let sm_mask = Mask::from_causal(request.causal);
+            let (o_sm, a_sm) = softmax::softmax_attention(&qkv.with_rope_applied(), scale, sm_mask);
+            Some((a_sm, o_sm, sm_mask))
         }
         None => None,
     };
     stats::compute(&StatsInputs {
         attention,
         output,
-        support: Support::from_causal(request.causal),
+        mask: variant.mask(request.causal),
         kv_state: kv_state.as_ref(),
-        softmax: softmax.as_ref().map(|(a, o)| (a, o)),
+        softmax: softmax.as_ref().map(|(a, o, m)| (a, o, *m)),
     })
 }
 

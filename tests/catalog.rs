@@ -4,12 +4,29 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on a broken invariant
 
 use attnscope::attention::VariantSpec;
+use attnscope::catalog::{CatalogEntry, ParamSchema};
 use attnscope::Request;
 use serde_json::{json, Value};
 
 fn request(variant: Value) -> attnscope::Result<Request> {
     Request::from_value(json!({"variant": variant, "backend": "cpu",
                                "workload": {"kind": "gaussian", "n": 4, "d_k": 4}}))
+}
+
+fn number(param: &ParamSchema, x: f64) -> Value {
+    match param.kind {
+        "integer" => json!(x as i64),
+        _ => json!(x),
+    }
+}
+
+/// The variant with only its required parameters, each at its minimum.
+fn minimal(entry: &CatalogEntry) -> Value {
+    let mut variant = json!({"name": entry.name});
+    for p in entry.params.iter().filter(|p| p.required) {
+        variant[p.name] = number(p, p.min.unwrap());
+    }
+    variant
 }
 
 #[test]
@@ -21,35 +38,33 @@ fn every_accepted_name_has_one_card() {
 #[test]
 fn parameter_ranges_are_the_parsers() {
     for entry in VariantSpec::catalog() {
-        let numeric =
-            |p: &&attnscope::catalog::ParamSchema| p.kind == "number" || p.kind == "integer";
-        for param in entry
-            .params
-            .iter()
-            .filter(numeric)
-            .filter(|p| p.max.is_some())
-        {
+        let numeric = |p: &&ParamSchema| matches!(p.kind, "number" | "integer") && p.max.is_some();
+        for param in entry.params.iter().filter(numeric) {
             let (min, max) = (param.min.unwrap(), param.max.unwrap());
-            let with = |x: f64| match param.kind {
-                "integer" => json!({"name": entry.name, param.name: x as i64}),
-                _ => json!({"name": entry.name, param.name: x}),
+            let with = |x: f64| {
+                let mut v = minimal(&entry);
+                v[param.name] = number(param, x);
+                v
             };
-            assert!(
-                request(with(min)).is_ok(),
-                "{} {} = min",
-                entry.name,
-                param.name
-            );
-            assert!(
-                request(with(max)).is_ok(),
-                "{} {} = max",
-                entry.name,
-                param.name
-            );
+            let what = format!("{} {}", entry.name, param.name);
+            assert!(request(with(min)).is_ok(), "{what} = min");
+            assert!(request(with(max)).is_ok(), "{what} = max");
             let over = request(with(max * 1.5 + 1.0)).unwrap_err();
-            assert_eq!(over.field(), format!("variant.{}", param.name));
+            assert_eq!(over.field(), format!("variant.{}", param.name), "{what}");
             let under = request(with(min - 1.0 - min.abs())).unwrap_err();
-            assert_eq!(under.field(), format!("variant.{}", param.name));
+            assert_eq!(under.field(), format!("variant.{}", param.name), "{what}");
+        }
+    }
+}
+
+#[test]
+fn required_parameters_are_required() {
+    for entry in VariantSpec::catalog() {
+        for param in entry.params.iter().filter(|p| p.required) {
+            let mut variant = minimal(&entry);
+            variant.as_object_mut().unwrap().remove(param.name);
+            let err = request(variant).unwrap_err();
+            assert_eq!(err.field(), format!("variant.{}", param.name));
         }
     }
 }
@@ -57,30 +72,20 @@ fn parameter_ranges_are_the_parsers() {
 #[test]
 fn defaults_are_what_the_engine_fills_in() {
     for entry in VariantSpec::catalog() {
-        let request = request(json!({"name": entry.name})).unwrap();
+        let request = request(minimal(&entry)).unwrap();
         let response = pollster::block_on(attnscope::evaluate(&request, Err("cpu"))).unwrap();
         let filled = serde_json::to_value(&response.variant).unwrap();
-        for param in &entry.params {
+        for param in entry.params.iter().filter(|p| !p.required) {
+            let what = format!("{} {}", entry.name, param.name);
             if !param.default.is_null() {
-                assert_eq!(
-                    filled[param.name], param.default,
-                    "{} {}",
-                    entry.name, param.name
-                );
+                assert_eq!(filled[param.name], param.default, "{what}");
             } else {
                 assert!(
                     param.default_note.is_some(),
-                    "{} {}",
-                    entry.name,
-                    param.name
+                    "{what}: a null default says how"
                 );
-                if param.kind == "number" || param.kind == "integer" {
-                    assert!(
-                        filled[param.name].is_number(),
-                        "{} {}",
-                        entry.name,
-                        param.name
-                    );
+                if matches!(param.kind, "number" | "integer") {
+                    assert!(filled[param.name].is_number(), "{what}");
                 }
             }
         }

@@ -7,6 +7,7 @@
 mod common;
 
 use attnscope::attention::kernel::{self, KernelSetup};
+use attnscope::attention::mask::Mask;
 use attnscope::attention::softmax::softmax_attention;
 use attnscope::attention::VariantSpec;
 use attnscope::workload::Qkv;
@@ -89,9 +90,9 @@ fn softmax_attention_is_its_output_on_identity() {
     for n in SIZES {
         for causal in [false, true] {
             let mut qkv = gaussian(n, 16, 8, 9);
-            let (_, a) = softmax_attention(&qkv, 0.25, causal);
+            let (_, a) = softmax_attention(&qkv, 0.25, Mask::from_causal(causal));
             qkv.v = Matrix::identity(n);
-            let (a_from_identity, _) = softmax_attention(&qkv, 0.25, causal);
+            let (a_from_identity, _) = softmax_attention(&qkv, 0.25, Mask::from_causal(causal));
             assert_matrix_close("A", &a_from_identity, &a, Tolerance::CPU_FORMS);
         }
     }
@@ -154,7 +155,7 @@ fn inputs_scaled_by_100_stay_finite() {
         *m = Matrix::from_vec(m.rows(), m.cols(), scaled).unwrap();
     }
     for causal in [false, true] {
-        let (o, a) = softmax_attention(&qkv, 0.25, causal);
+        let (o, a) = softmax_attention(&qkv, 0.25, Mask::from_causal(causal));
         assert!(o.first_non_finite().is_none() && a.first_non_finite().is_none());
         for variant in kernel_variants() {
             let s = setup(&variant, &qkv);

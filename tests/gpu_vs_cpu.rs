@@ -144,6 +144,39 @@ fn rebased_gpu_matches_cpu() {
 }
 
 #[test]
+fn sliding_window_gpu_matches_cpu() {
+    check_variant(json!({"name": "sliding_window", "window": 5}), 16, 16);
+}
+
+#[test]
+fn neighborhood_gpu_matches_cpu() {
+    // n = 1 is the smallest sequence a kernel of 1 fits.
+    check_variant(json!({"name": "neighborhood", "kernel": 1}), 8, 8);
+    let Some(ctx) = gpu() else { return };
+    for causal in [false, true] {
+        let request = |backend: &str| {
+            json!({"variant": {"name": "neighborhood", "kernel": 7}, "causal": causal,
+                   "backend": backend, "outputs": ["output", "attention"],
+                   "workload": {"kind": "gaussian", "n": 64, "d_k": 8, "seed": 2}})
+        };
+        let gpu = evaluate(request("gpu"), ctx);
+        let cpu = evaluate(request("cpu"), ctx);
+        assert_matrix_close(
+            "A",
+            gpu.attention.as_ref().unwrap(),
+            cpu.attention.as_ref().unwrap(),
+            Tolerance::GPU_F32,
+        );
+        assert_matrix_close(
+            "O",
+            gpu.output.as_ref().unwrap(),
+            cpu.output.as_ref().unwrap(),
+            Tolerance::GPU_F32,
+        );
+    }
+}
+
+#[test]
 fn rope_gpu_matches_cpu() {
     check_variant_with(json!({"name": "softmax"}), 16, 8, true);
     check_variant_with(json!({"name": "linear_elu"}), 16, 8, true);

@@ -364,3 +364,65 @@ fn linear_elu_with_rope_in_the_numerator_matches_section_11() {
         &[[1.0, 2.0], [0.2549, 0.0159], [0.5386, -0.7166]],
     );
 }
+
+// ── Local attention (variants.md §9) ─────────────────────────────────────────────────────────
+
+#[test]
+fn sliding_window_matches_section_9_1() {
+    let response = run(json!({"name": "sliding_window", "window": 2}), true);
+    check(
+        &response,
+        &[
+            [1.0, 0.0, 0.0],
+            [0.5737, 0.4263, 0.0],
+            [0.0, 0.4629, 0.5371],
+        ],
+        &[[1.0, 2.0], [0.5737, 0.7211], [1.6112, -0.1944]],
+    );
+    // Normalised entropy uses each row's own support: min(i + 1, W) keys.
+    let stats = response.stats.unwrap();
+    let h2 = stats.entropy_rows[2];
+    assert!((stats.entropy_normalized_rows[2] - h2 / 2f64.ln()).abs() < 1e-9);
+}
+
+#[test]
+fn neighborhood_matches_section_9_2() {
+    let request = Request::from_value(json!({
+        "variant": {"name": "neighborhood", "kernel": 3}, "causal": false,
+        "workload": common::toy4_workload_json(), "backend": "cpu"
+    }))
+    .unwrap();
+    let response = pollster::block_on(attnscope::evaluate(&request, Err("cpu test"))).unwrap();
+    let a = response.attention.as_ref().unwrap();
+    let o = response.output.as_ref().unwrap();
+    let expected_a = [
+        [0.4898, 0.4898, 0.0203, 0.0],
+        [0.9229, 0.0545, 0.0225, 0.0],
+        [0.0, 0.1953, 0.8033, 0.0014],
+        [0.0, 0.5871, 0.2426, 0.1703],
+    ];
+    let expected_o = [
+        [0.5508, 0.5000],
+        [0.9905, 1.8025],
+        [2.4086, 0.2077],
+        [0.5574, -0.2955],
+    ];
+    assert_close("A", a.data(), &flat(&expected_a), Tolerance::WORKED_EXAMPLE);
+    assert_close("O", o.data(), &flat(&expected_o), Tolerance::WORKED_EXAMPLE);
+}
+
+#[test]
+fn neighborhood_rejects_an_even_or_too_long_kernel() {
+    let err = Request::from_value(json!({
+        "variant": {"name": "neighborhood", "kernel": 2}, "workload": toy_workload_json()
+    }))
+    .unwrap_err();
+    assert_eq!(err.field(), "variant.kernel");
+    let too_long = Request::from_value(json!({
+        "variant": {"name": "neighborhood", "kernel": 5}, "workload": toy_workload_json(),
+        "backend": "cpu"
+    }))
+    .unwrap();
+    let err = pollster::block_on(attnscope::evaluate(&too_long, Err("cpu"))).unwrap_err();
+    assert_eq!(err.field(), "variant.kernel");
+}

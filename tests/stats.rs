@@ -5,7 +5,7 @@
 
 mod common;
 
-use attnscope::stats::{self, StatsInputs, Support};
+use attnscope::stats::{self, Mask, StatsInputs};
 use attnscope::{Matrix, Request};
 use common::{gaussian, toy_workload_json};
 use serde_json::json;
@@ -25,11 +25,11 @@ fn close_all(what: &str, actual: &[f64], expected: &[f64]) {
 }
 
 /// Statistics of `a` alone (its own output, no KV state, no comparison).
-fn stats_of(a: &Matrix, support: Support) -> stats::Stats {
+fn stats_of(a: &Matrix, mask: Mask) -> stats::Stats {
     stats::compute(&StatsInputs {
         attention: a,
         output: a,
-        support,
+        mask,
         kv_state: None,
         softmax: None,
     })
@@ -105,7 +105,7 @@ fn linear_elu_matches_section_12() {
 fn uniform_matrix_has_full_entropy_and_rank_one() {
     let n = 5;
     let a = Matrix::from_vec(n, n, vec![1.0 / n as f32; n * n]).unwrap();
-    let s = stats_of(&a, Support::Full);
+    let s = stats_of(&a, Mask::Full);
     for h in &s.entropy_rows {
         close("H", *h, (n as f64).ln(), 1e-6);
     }
@@ -117,7 +117,7 @@ fn uniform_matrix_has_full_entropy_and_rank_one() {
 
 #[test]
 fn identity_has_zero_entropy_and_full_rank() {
-    let s = stats_of(&Matrix::identity(5), Support::Full);
+    let s = stats_of(&Matrix::identity(5), Mask::Full);
     assert!(s.entropy_rows.iter().all(|&h| h == 0.0));
     close("mean H/ln n", s.entropy_normalized_mean, 0.0, 0.0);
     close_all("σ", &s.singular_values, &[1.0; 5]);
@@ -134,7 +134,7 @@ fn causal_rows_are_normalised_by_their_own_support() {
             a.set(i, j, 1.0 / (i + 1) as f32);
         }
     }
-    let s = stats_of(&a, Support::Causal);
+    let s = stats_of(&a, Mask::Causal);
     close_all("H/ln n", &s.entropy_normalized_rows, &[0.0, 1.0, 1.0, 1.0]);
     close("mean", s.entropy_normalized_mean, 0.75, 1e-6);
     close("H_3", s.entropy_rows[3], 4f64.ln(), 1e-6);
@@ -143,7 +143,7 @@ fn causal_rows_are_normalised_by_their_own_support() {
 #[test]
 fn signed_rows_use_absolute_values() {
     let a = Matrix::from_vec(1, 2, vec![0.5, -0.5]).unwrap();
-    let s = stats_of(&a, Support::Full);
+    let s = stats_of(&a, Mask::Full);
     close("H", s.entropy_rows[0], 2f64.ln(), 1e-9);
 }
 
@@ -160,7 +160,7 @@ fn non_causal_linear_attention_has_rank_at_most_d_k() {
             .unwrap()
             .attention
             .unwrap();
-        stats_of(&a, Support::Full)
+        stats_of(&a, Mask::Full)
     };
     let linear = run("linear_elu");
     let softmax = run("softmax");
@@ -241,11 +241,11 @@ fn ranks_gaps_and_errors_match_section_12() {
 fn uniform_and_identity_gaps_and_stable_ranks() {
     let n = 5;
     let uniform = Matrix::from_vec(n, n, vec![1.0 / n as f32; n * n]).unwrap();
-    let s = stats_of(&uniform, Support::Full);
+    let s = stats_of(&uniform, Mask::Full);
     close("uniform stable rank", s.stable_rank, 1.0, 1e-6);
     close("uniform gap", s.spectral_gap.unwrap(), 1.0, 1e-6);
     assert_eq!(s.numerical_rank, 1);
-    let s = stats_of(&Matrix::identity(n), Support::Full);
+    let s = stats_of(&Matrix::identity(n), Mask::Full);
     close("identity stable rank", s.stable_rank, 5.0, 1e-9);
     close("identity gap", s.spectral_gap.unwrap(), 0.0, 1e-9);
     assert_eq!(s.numerical_rank, 5);
@@ -256,7 +256,7 @@ fn uniform_and_identity_gaps_and_stable_ranks() {
 #[test]
 fn signed_matrices_are_flagged_and_row_sums_reported() {
     let a = Matrix::from_vec(2, 2, vec![0.5, -0.25, 0.1, 0.2]).unwrap();
-    let s = stats_of(&a, Support::Full);
+    let s = stats_of(&a, Mask::Full);
     assert!(s.entropy_on_abs);
     close("min row sum", s.row_sum_min, 0.25, 1e-7);
     close("max row sum", s.row_sum_max, 0.3, 1e-7);

@@ -71,6 +71,8 @@ async fn webgpu_kernels_match_the_cpu_reference() {
         json!({"name": "based"}),
         json!({"name": "taylorshift", "tau": 2.0}),
         json!({"name": "rebased"}),
+        json!({"name": "sliding_window", "window": 5}),
+        json!({"name": "neighborhood", "kernel": 1}),
     ];
     for variant in variants {
         for n in [1, 7, 64, 257] {

@@ -3,6 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on a broken invariant
 
+use attnscope::attention::mask::Mask;
 use attnscope::attention::softmax::softmax_attention;
 use attnscope::workload::generators::{self, Shape};
 use attnscope::workload::{Qkv, WorkloadSpec};
@@ -17,7 +18,12 @@ const SHAPE: Shape = Shape {
 
 fn softmax_of(q: Matrix, k: Matrix, v: Matrix, rope: bool, causal: bool) -> Matrix {
     let qkv = Qkv { q, k, v, rope }.with_rope_applied();
-    softmax_attention(&qkv, 1.0 / (qkv.d_k() as f64).sqrt(), causal).1
+    softmax_attention(
+        &qkv,
+        1.0 / (qkv.d_k() as f64).sqrt(),
+        Mask::from_causal(causal),
+    )
+    .1
 }
 
 fn argmax(row: &[f32]) -> usize {

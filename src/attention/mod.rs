@@ -6,6 +6,8 @@
 //! matrix `A` with `O = A V` (variants.md §0).
 
 pub mod kernel;
+pub mod local;
+pub mod mask;
 pub mod rope;
 pub mod softmax;
 
@@ -20,6 +22,8 @@ use kernel::performer::{Favor, PerformerParams};
 use kernel::relu::{LinearReluParams, Relu};
 use kernel::taylor::{Taylor, TaylorParams, TaylorShiftParams};
 use kernel::{KernelSetup, Normaliser};
+use local::{NeighborhoodParams, SlidingWindowParams};
+use mask::Mask;
 use serde::Serialize;
 use serde_json::Value;
 use softmax::SoftmaxParams;
@@ -45,6 +49,10 @@ pub enum VariantSpec {
     Taylorshift(TaylorShiftParams),
     /// ReBased without LayerNorm (§2.5c).
     Rebased(TaylorParams),
+    /// Softmax over a sliding window of keys (§9.1).
+    SlidingWindow(SlidingWindowParams),
+    /// Neighborhood attention, k keys per query (§9.2).
+    Neighborhood(NeighborhoodParams),
 }
 
 /// The result of running a variant.
@@ -70,6 +78,8 @@ impl VariantSpec {
         "based",
         "taylorshift",
         "rebased",
+        "sliding_window",
+        "neighborhood",
     ];
 
     /// Parses `{"name": ..., ...params}`; unknown names and parameters are errors naming the field.
@@ -84,7 +94,9 @@ impl VariantSpec {
             "cosformer" => VariantSpec::Cosformer(params_from_value("variant", p)?),
             "based" => VariantSpec::Based(params_from_value("variant", p)?),
             "taylorshift" => VariantSpec::Taylorshift(params_from_value("variant", p)?),
-            _ => VariantSpec::Rebased(params_from_value("variant", p)?),
+            "rebased" => VariantSpec::Rebased(params_from_value("variant", p)?),
+            "sliding_window" => VariantSpec::SlidingWindow(params_from_value("variant", p)?),
+            _ => VariantSpec::Neighborhood(params_from_value("variant", p)?),
         };
         spec.validate()?;
         Ok(spec)
@@ -101,6 +113,8 @@ impl VariantSpec {
             kernel::taylor::based_catalog_entry(),
             kernel::taylor::taylorshift_catalog_entry(),
             kernel::taylor::rebased_catalog_entry(),
+            local::sliding_window_catalog_entry(),
+            local::neighborhood_catalog_entry(),
         ]
     }
 
@@ -115,6 +129,8 @@ impl VariantSpec {
             VariantSpec::Based(_) => "based",
             VariantSpec::Taylorshift(_) => "taylorshift",
             VariantSpec::Rebased(_) => "rebased",
+            VariantSpec::SlidingWindow(_) => "sliding_window",
+            VariantSpec::Neighborhood(_) => "neighborhood",
         }
     }
 
@@ -127,13 +143,44 @@ impl VariantSpec {
             VariantSpec::Cosformer(p) => p.validate(),
             VariantSpec::Based(p) | VariantSpec::Rebased(p) => p.validate(),
             VariantSpec::Taylorshift(p) => p.validate(),
+            VariantSpec::SlidingWindow(p) => p.validate(),
+            VariantSpec::Neighborhood(p) => p.validate(),
         }
+    }
+
+    /// Each row's support for a request's `causal` flag.
+    pub fn mask(&self, causal: bool) -> Mask {
+        match self {
+            VariantSpec::SlidingWindow(p) => Mask::Window {
+                window: p.window,
+                causal,
+            },
+            VariantSpec::Neighborhood(p) => p.mask(causal),
+            _ => Mask::from_causal(causal),
+        }
+    }
+
+    /// The softmax family (softmax, sliding window, neighborhood): the logit scale `s/τ` and the
+    /// mask; `None` for other variants.
+    pub fn softmax_form(&self, qkv: &Qkv, causal: bool) -> Result<Option<(f64, Mask)>> {
+        let d_k = qkv.d_k();
+        let scale = match self {
+            VariantSpec::Softmax(p) => p.effective_scale(d_k),
+            VariantSpec::SlidingWindow(p) => p.effective_scale(d_k),
+            VariantSpec::Neighborhood(p) => {
+                p.check_length(qkv.n())?;
+                1.0 / (d_k as f64).sqrt()
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some((scale, self.mask(causal))))
     }
 
     /// The same variant with every default that depends on the input filled in.
     pub fn resolved(&self, d_k: usize) -> VariantSpec {
         match self {
             VariantSpec::Softmax(p) => VariantSpec::Softmax(p.resolved(d_k)),
+            VariantSpec::SlidingWindow(p) => VariantSpec::SlidingWindow(p.resolved(d_k)),
             VariantSpec::Performer(p) => VariantSpec::Performer(p.resolved()),
             other => other.clone(),
         }
@@ -143,7 +190,9 @@ impl VariantSpec {
     pub fn kernel_setup(&self, qkv: &Qkv) -> Result<Option<KernelSetup>> {
         let (q, k, n) = (&qkv.q, &qkv.k, qkv.n());
         let setup = match self {
-            VariantSpec::Softmax(_) => return Ok(None),
+            VariantSpec::Softmax(_)
+            | VariantSpec::SlidingWindow(_)
+            | VariantSpec::Neighborhood(_) => return Ok(None),
             VariantSpec::LinearElu(p) => KernelSetup::new(
                 &EluPlusOne,
                 q,
@@ -215,31 +264,32 @@ impl VariantSpec {
         causal: bool,
         want_attention: bool,
     ) -> Result<AttentionOutput> {
-        match (self, self.kernel_setup(qkv)?) {
-            (VariantSpec::Softmax(p), _) => {
-                let (output, attention) = softmax::softmax_attention(
-                    &qkv.with_rope_applied(),
-                    p.effective_scale(qkv.d_k()),
-                    causal,
-                );
-                Ok(AttentionOutput {
-                    output,
-                    attention: want_attention.then_some(attention),
-                })
+        if let Some((scale, mask)) = self.softmax_form(qkv, causal)? {
+            let (output, attention) =
+                softmax::softmax_attention(&qkv.with_rope_applied(), scale, mask);
+            return Ok(AttentionOutput {
+                output,
+                attention: want_attention.then_some(attention),
+            });
+        }
+        let Some(s) = self.kernel_setup(qkv)? else {
+            return Err(Error::invalid(
+                "variant.name",
+                format!("{} has no CPU form", self.name()),
+            ));
+        };
+        Ok(if want_attention {
+            let (output, attention) = kernel::quadratic(&s, &qkv.v, causal);
+            AttentionOutput {
+                output,
+                attention: Some(attention),
             }
-            (_, Some(s)) if want_attention => {
-                let (output, attention) = kernel::quadratic(&s, &qkv.v, causal);
-                Ok(AttentionOutput {
-                    output,
-                    attention: Some(attention),
-                })
-            }
-            (_, Some(s)) => Ok(AttentionOutput {
+        } else {
+            AttentionOutput {
                 output: kernel::chunked(&s, &qkv.v, causal, s.chunk),
                 attention: None,
-            }),
-            (_, None) => Err(Error::invalid("variant.name", "no CPU form")),
-        }
+            }
+        })
     }
 }
 

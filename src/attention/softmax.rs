@@ -4,6 +4,7 @@
 //! `L = (s/τ) Q Kᵀ` (masked to `j ≤ i` when causal), `A_ij = exp(L_ij − max_j L_ij) / Σ_j exp(·)`,
 //! `O = A V`. `A` is row-stochastic and non-negative; the causal `A` has `A_00 = 1`.
 
+use super::mask::Mask;
 use crate::catalog::{CatalogEntry, Cost, Paper, Range, Supports};
 use crate::error::Result;
 use crate::tensor::Matrix;
@@ -64,35 +65,36 @@ impl SoftmaxParams {
     }
 }
 
-/// The quadratic form, in f64: returns `(O, A)`. `scale` multiplies the logits (already `s/τ`).
-pub fn softmax_attention(qkv: &Qkv, scale: f64, causal: bool) -> (Matrix, Matrix) {
+/// The quadratic form, in f64: returns `(O, A)`. `scale` multiplies the logits (already `s/τ`);
+/// row `i` attends to `mask.keys(i, n)` (softmax, sliding-window and neighborhood attention).
+pub fn softmax_attention(qkv: &Qkv, scale: f64, mask: Mask) -> (Matrix, Matrix) {
     let (n, d_k, d_v) = (qkv.n(), qkv.d_k(), qkv.d_v());
     let mut attention = Matrix::zeros(n, n); // [n, n]
-    let mut logits = vec![0.0f64; n]; // one row of L
     for i in 0..n {
-        let keys = if causal { i + 1 } else { n }; // the support of row i
+        let keys = mask.keys(i, n); // the support of row i
         let q_i = qkv.q.row(i);
-        for (j, logit) in logits.iter_mut().enumerate().take(keys) {
-            let k_j = qkv.k.row(j);
-            let dot: f64 = (0..d_k)
-                .map(|c| f64::from(q_i[c]) * f64::from(k_j[c]))
-                .sum();
-            *logit = scale * dot;
-        }
+        let logits: Vec<f64> = keys
+            .clone()
+            .map(|j| {
+                let k_j = qkv.k.row(j);
+                scale
+                    * (0..d_k)
+                        .map(|c| f64::from(q_i[c]) * f64::from(k_j[c]))
+                        .sum::<f64>()
+            })
+            .collect();
         // Subtract the row max: exp overflows f32 above ~88.7.
-        let max = logits[..keys]
-            .iter()
-            .copied()
-            .fold(f64::NEG_INFINITY, f64::max);
-        let denom: f64 = logits[..keys].iter().map(|x| (x - max).exp()).sum();
-        for (j, logit) in logits.iter().enumerate().take(keys) {
+        let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let denom: f64 = logits.iter().map(|x| (x - max).exp()).sum();
+        for (j, logit) in keys.zip(&logits) {
             attention.set(i, j, ((logit - max).exp() / denom) as f32);
         }
     }
     let mut output = Matrix::zeros(n, d_v); // [n, d_v]
     for i in 0..n {
         for c in 0..d_v {
-            let acc: f64 = (0..n)
+            let acc: f64 = mask
+                .keys(i, n)
                 .map(|j| f64::from(attention.get(i, j)) * f64::from(qkv.v.get(j, c)))
                 .sum();
             output.set(i, c, acc as f32);

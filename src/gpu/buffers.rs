@@ -16,6 +16,21 @@ pub fn upload_matrix(ctx: &GpuContext, label: &str, matrix: &Matrix) -> wgpu::Bu
         })
 }
 
+/// A read-only storage buffer of `u32` values (at least one, so empty lists still bind).
+pub fn upload_u32(ctx: &GpuContext, label: &str, values: &[u32]) -> wgpu::Buffer {
+    let padded: Vec<u32> = if values.is_empty() {
+        vec![0]
+    } else {
+        values.to_vec()
+    };
+    ctx.device
+        .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some(label),
+            contents: bytemuck::cast_slice(&padded),
+            usage: wgpu::BufferUsages::STORAGE,
+        })
+}
+
 /// A uniform buffer holding one parameter block.
 pub fn upload_uniform<T: bytemuck::Pod>(ctx: &GpuContext, label: &str, params: &T) -> wgpu::Buffer {
     ctx.device

@@ -38,23 +38,19 @@ pub async fn run(
     causal: bool,
     want_attention: bool,
 ) -> Result<(AttentionOutput, GpuTiming)> {
-    let (features, norm, chunk) = match (spec, kernel_features(spec, qkv)?) {
-        (VariantSpec::Softmax(p), _) => {
-            ctx.check_fits(qkv, want_attention, 0)?;
-            let scale = p.effective_scale(qkv.d_k()) as f32;
-            // RoPE rotates Q and K before softmax: done once on the CPU in f64, O(n d).
-            let rotated = qkv.with_rope_applied();
-            let (output, attention, timing) =
-                pipelines::attn_softmax::run(ctx, &rotated, scale, causal, want_attention).await?;
-            return Ok((AttentionOutput { output, attention }, timing));
-        }
-        (_, Some(kernel)) => kernel,
-        (_, None) => {
-            return Err(Error::invalid(
-                "variant.name",
-                format!("{} has no GPU form", spec.name()),
-            ))
-        }
+    if let Some((scale, mask)) = spec.softmax_form(qkv, causal)? {
+        ctx.check_fits(qkv, want_attention, 0)?;
+        // RoPE rotates Q and K before softmax: done once on the CPU in f64, O(n d).
+        let rotated = qkv.with_rope_applied();
+        let (output, attention, timing) =
+            pipelines::attn_softmax::run(ctx, &rotated, scale as f32, mask, want_attention).await?;
+        return Ok((AttentionOutput { output, attention }, timing));
+    }
+    let Some((features, norm, chunk)) = kernel_features(spec, qkv)? else {
+        return Err(Error::invalid(
+            "variant.name",
+            format!("{} has no GPU form", spec.name()),
+        ));
     };
     let scratch = 4 * kernel_attn::state_len(qkv.n(), features.m, qkv.d_v(), chunk) as u64;
     ctx.check_fits(
@@ -82,7 +78,9 @@ fn kernel_features(
         aux: None,
     };
     Ok(Some(match spec {
-        VariantSpec::Softmax(_) => return Ok(None),
+        VariantSpec::Softmax(_) | VariantSpec::SlidingWindow(_) | VariantSpec::Neighborhood(_) => {
+            return Ok(None)
+        }
         VariantSpec::LinearElu(p) => (
             plain(FeatureKind::Elu, d),
             Normaliser::PlusEps(p.eps),

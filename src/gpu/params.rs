@@ -6,10 +6,10 @@ use bytemuck::{Pod, Zeroable};
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Pod, Zeroable)]
 pub struct AttnSoftmaxParams {
-    pub n: u32,
+    pub n_q: u32,
+    pub n_k: u32,
     pub d_k: u32,
     pub d_v: u32,
-    pub causal: u32,
     /// `s / τ`.
     pub scale: f32,
     pub write_weights: u32,

@@ -3,7 +3,7 @@
 //! support, and the absolute and relative Frobenius error of the output.
 
 use super::entropy::row_distribution;
-use super::Support;
+use super::Mask;
 use crate::tensor::Matrix;
 use serde::Serialize;
 
@@ -40,26 +40,26 @@ fn frobenius_diff(a: &Matrix, b: &Matrix) -> (f64, f64) {
     (diff, norm)
 }
 
-/// Compares `(a, o)` with softmax's `(a_sm, o_sm)`.
+/// Compares `(a, o)` (support `mask`) with softmax's `(a_sm, o_sm)` (support `sm_mask`).
 pub fn vs_softmax(
     a: &Matrix,
     o: &Matrix,
+    mask: Mask,
     a_sm: &Matrix,
     o_sm: &Matrix,
-    support: Support,
+    sm_mask: Mask,
 ) -> VsSoftmax {
     let (a_diff, a_norm) = frobenius_diff(a, a_sm);
     let (o_diff, o_norm) = frobenius_diff(o, o_sm);
     let n = a.rows();
     let kl_total: f64 = (0..n)
         .map(|i| {
-            let p = row_distribution(a, i, support);
-            let keys = support.len(i, a.cols()).min(a.cols());
-            (0..keys)
-                .map(|j| f64::from(a_sm.get(i, j)))
-                .zip(&p)
+            let p = row_distribution(a, i, mask);
+            sm_mask
+                .keys(i, a.cols())
+                .map(|j| (f64::from(a_sm.get(i, j)), p[j]))
                 .filter(|(s, _)| *s > 0.0)
-                .map(|(s, &p)| s * (s / p.max(KL_FLOOR)).ln())
+                .map(|(s, p)| s * (s / p.max(KL_FLOOR)).ln())
                 .sum::<f64>()
         })
         .sum();

@@ -1,5 +1,5 @@
 //! Statistics of an attention matrix (variants.md §12): row entropy on `|A|` normalised over each
-//! row's support, singular values, effective / stable / numerical rank, spectral gap, the ranks of
+//! row's support (its [`Mask`]), singular values, effective / stable / numerical rank, spectral gap, the ranks of
 //! the output and of the KV state, and errors against softmax. Pure functions, in f64.
 
 pub mod compare;
@@ -11,33 +11,7 @@ use crate::tensor::Matrix;
 use compare::VsSoftmax;
 use serde::Serialize;
 
-/// Which keys each query row may attend to (its support `𝒮_i`, of size `n_i`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Support {
-    /// Every key: `n_i = n`.
-    Full,
-    /// Keys `j ≤ i`: `n_i = i + 1`.
-    Causal,
-}
-
-impl Support {
-    /// From the request's `causal` flag.
-    pub fn from_causal(causal: bool) -> Self {
-        if causal {
-            Support::Causal
-        } else {
-            Support::Full
-        }
-    }
-
-    /// The number of keys row `i` of an `n × n` matrix may attend to.
-    pub fn len(self, i: usize, n: usize) -> usize {
-        match self {
-            Support::Full => n,
-            Support::Causal => i + 1,
-        }
-    }
-}
+pub use crate::attention::mask::Mask;
 
 /// The largest n whose spectral gap is computed: it needs all eigenvalues of a general matrix
 /// (a Schur decomposition, O(n³) with a large constant).
@@ -112,29 +86,31 @@ pub struct StatsInputs<'a> {
     pub attention: &'a Matrix,
     /// `O`, n × d_v.
     pub output: &'a Matrix,
-    /// The mask.
-    pub support: Support,
+    /// The variant's mask (each row's support).
+    pub mask: Mask,
     /// The final KV state, for kernel variants.
     pub kv_state: Option<&'a Matrix>,
-    /// Softmax's `(A, O)` on the same inputs, for `compare_to`.
-    pub softmax: Option<(&'a Matrix, &'a Matrix)>,
+    /// Softmax's `(A, O, mask)` on the same inputs, for `compare_to`.
+    pub softmax: Option<(&'a Matrix, &'a Matrix, Mask)>,
 }
 
 /// All statistics.
 pub fn compute(inputs: &StatsInputs<'_>) -> Result<Stats> {
     let a = inputs.attention;
     let n = a.rows();
-    let rows = entropy::row_entropy(a, inputs.support);
+    let rows = entropy::row_entropy(a, inputs.mask);
     let count = n.max(1) as f64;
     let singular_values = spectrum::singular_values(a)?;
     let rank_tolerance = spectrum::rank_tolerance(&singular_values, n, a.cols());
     let row_sums: Vec<f64> = (0..n)
         .map(|i| {
-            let keys = inputs.support.len(i, a.cols()).min(a.cols());
-            a.row(i)[..keys].iter().map(|&x| f64::from(x)).sum()
+            a.row(i)[inputs.mask.keys(i, a.cols())]
+                .iter()
+                .map(|&x| f64::from(x))
+                .sum()
         })
         .collect();
-    let causal = inputs.support == Support::Causal;
+    let causal = inputs.mask.is_causal();
     let (spectral_gap, spectral_gap_note) = if n != a.cols() {
         (
             None,
@@ -170,9 +146,9 @@ pub fn compute(inputs: &StatsInputs<'_>) -> Result<Stats> {
         spectral_gap_note,
         output: RankSummary::of(inputs.output)?,
         kv_state: inputs.kv_state.map(RankSummary::of).transpose()?,
-        vs_softmax: inputs
-            .softmax
-            .map(|(a_sm, o_sm)| compare::vs_softmax(a, inputs.output, a_sm, o_sm, inputs.support)),
+        vs_softmax: inputs.softmax.map(|(a_sm, o_sm, sm_mask)| {
+            compare::vs_softmax(a, inputs.output, inputs.mask, a_sm, o_sm, sm_mask)
+        }),
         entropy_rows: rows.entropy,
         entropy_normalized_rows: rows.normalized,
         singular_values,

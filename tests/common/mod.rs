@@ -94,3 +94,11 @@ pub fn assert_matrix_close(what: &str, actual: &Matrix, expected: &Matrix, tol: 
 pub fn flat<const C: usize>(rows: &[[f64; C]]) -> Vec<f64> {
     rows.iter().flatten().copied().collect()
 }
+
+/// The second toy input of variants.md §0 (N = 4), as a `given` workload JSON object.
+pub fn toy4_workload_json() -> serde_json::Value {
+    serde_json::json!({"kind": "given",
+        "q": [[2.0, 1.0], [1.0, -1.5], [-1.5, 2.0], [0.5, 0.5]],
+        "k": [[1.5, -0.5], [0.5, 1.5], [-1.5, 1.0], [0.5, -2.0]],
+        "v": [[1.0, 2.0], [0.0, -1.0], [3.0, 0.5], [-1.0, 1.0]]})
+}

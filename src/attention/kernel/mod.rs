@@ -272,6 +272,7 @@ pub fn chunk_size_schema() -> crate::catalog::ParamSchema {
         min: Some(CHUNK_SIZE.min),
         max: Some(CHUNK_SIZE.max),
         log_scale: true,
+        required: false,
         description: "tokens per chunk of the chunkwise form (the output does not depend on it)",
     }
 }

@@ -244,6 +244,7 @@ pub fn catalog_entry() -> CatalogEntry {
                 min: Some(0.0),
                 max: None,
                 log_scale: false,
+                required: false,
                 description: "seed of the orthogonal random projection",
             },
             ParamSchema {
@@ -254,6 +255,7 @@ pub fn catalog_entry() -> CatalogEntry {
                 min: None,
                 max: None,
                 log_scale: false,
+                required: false,
                 description: "an explicit projection W, features × d_k",
             },
             ParamSchema {
@@ -264,6 +266,7 @@ pub fn catalog_entry() -> CatalogEntry {
                 min: None,
                 max: None,
                 log_scale: false,
+                required: false,
                 description: "± features (2m of them): lower variance",
             },
             DELTA.number(

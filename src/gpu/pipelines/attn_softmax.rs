@@ -1,10 +1,12 @@
-//! Runs `shaders/attn_softmax.wgsl`: softmax attention, one workgroup per query row, optionally
-//! writing the weights `A`.
+//! Runs `shaders/attn_softmax.wgsl`: softmax attention over a contiguous range of keys per query
+//! row (the mask), one workgroup per row, optionally writing the weights `A`. [`record`] encodes
+//! one pass on given buffers, so the low-rank variants can chain several in one submission.
 
 use super::Grid;
+use crate::attention::mask::Mask;
 use crate::error::Result;
 use crate::gpu::buffers::{
-    download_buffer, output_buffer, read_matrix, upload_matrix, upload_uniform,
+    download_buffer, output_buffer, read_matrix, upload_matrix, upload_u32, upload_uniform,
 };
 use crate::gpu::params::AttnSoftmaxParams;
 use crate::gpu::timer::PassTimer;
@@ -12,32 +14,83 @@ use crate::gpu::{check_scope, GpuContext, GpuTiming};
 use crate::tensor::Matrix;
 use crate::workload::Qkv;
 
-/// Runs softmax attention with logits scaled by `scale` (= s/τ); returns `(O, A if
-/// want_weights, timing)`.
+/// One softmax pass: `n_q` queries against `n_k` keys, row `i` over `ranges[i]`.
+pub struct SoftmaxPass<'a> {
+    /// Queries `[n_q, d_k]`.
+    pub q: &'a wgpu::Buffer,
+    /// Keys `[n_k, d_k]`.
+    pub k: &'a wgpu::Buffer,
+    /// Values `[n_k, d_v]`.
+    pub v: &'a wgpu::Buffer,
+    /// Output `[n_q, d_v]`.
+    pub out: &'a wgpu::Buffer,
+    /// Weights `[n_q, n_k]`, when wanted.
+    pub weights: Option<&'a wgpu::Buffer>,
+    /// `(n_q, n_k, d_k, d_v)`.
+    pub dims: (usize, usize, usize, usize),
+    /// Logit scale `s/τ`.
+    pub scale: f32,
+    /// Each query row's key range.
+    pub ranges: Vec<(u32, u32)>,
+}
+
+/// The key ranges of `mask` for `n` queries over `n` keys.
+pub fn mask_ranges(mask: Mask, n: usize) -> Vec<(u32, u32)> {
+    (0..n)
+        .map(|i| {
+            let keys = mask.keys(i, n);
+            (keys.start as u32, keys.end as u32)
+        })
+        .collect()
+}
+
+/// Encodes one softmax pass.
+pub fn record(
+    ctx: &GpuContext,
+    encoder: &mut wgpu::CommandEncoder,
+    pass: &SoftmaxPass<'_>,
+    timestamps: Option<wgpu::ComputePassTimestampWrites<'_>>,
+) {
+    let (n_q, n_k, d_k, d_v) = pass.dims;
+    let params = AttnSoftmaxParams {
+        n_q: n_q as u32,
+        n_k: n_k as u32,
+        d_k: d_k as u32,
+        d_v: d_v as u32,
+        scale: pass.scale,
+        write_weights: u32::from(pass.weights.is_some()),
+        _pad: [0; 2],
+    };
+    let params = upload_uniform(ctx, "attn_softmax params", &params);
+    let flat: Vec<u32> = pass.ranges.iter().flat_map(|&(s, e)| [s, e]).collect();
+    let ranges = upload_u32(ctx, "key ranges", &flat);
+    let unused = output_buffer(ctx, "no weights", 1);
+    let weights = pass.weights.unwrap_or(&unused);
+    ctx.pipelines.softmax.record(
+        &ctx.device,
+        encoder,
+        &[&params, pass.q, pass.k, pass.v, &ranges, pass.out, weights],
+        Grid::Rows(n_q as u32),
+        timestamps,
+    );
+}
+
+/// Runs softmax-family attention on `qkv` with logits scaled by `scale` (= s/τ) over `mask`;
+/// returns `(O, A if want_weights, timing)`.
 pub async fn run(
     ctx: &GpuContext,
     qkv: &Qkv,
     scale: f32,
-    causal: bool,
+    mask: Mask,
     want_weights: bool,
 ) -> Result<(Matrix, Option<Matrix>, GpuTiming)> {
     let (n, d_k, d_v) = (qkv.n(), qkv.d_k(), qkv.d_v());
-    let params = AttnSoftmaxParams {
-        n: n as u32,
-        d_k: d_k as u32,
-        d_v: d_v as u32,
-        causal: u32::from(causal),
-        scale,
-        write_weights: u32::from(want_weights),
-        _pad: [0; 2],
-    };
     let scope = ctx.device.push_error_scope(wgpu::ErrorFilter::Validation);
-    let params = upload_uniform(ctx, "attn_softmax params", &params);
     let q = upload_matrix(ctx, "q", &qkv.q);
     let k = upload_matrix(ctx, "k", &qkv.k);
     let v = upload_matrix(ctx, "v", &qkv.v);
     let out = output_buffer(ctx, "out", n * d_v);
-    let weights = output_buffer(ctx, "weights", if want_weights { n * n } else { 1 });
+    let weights = want_weights.then(|| output_buffer(ctx, "weights", n * n));
     let out_download = download_buffer(ctx, "out download", (n * d_v * 4) as u64);
     let weights_download = download_buffer(ctx, "weights download", (n * n * 4) as u64);
     let timer = PassTimer::new(ctx);
@@ -47,16 +100,25 @@ pub async fn run(
         .create_command_encoder(&wgpu::CommandEncoderDescriptor {
             label: Some("attn_softmax"),
         });
-    ctx.pipelines.softmax.record(
-        &ctx.device,
+    let pass = SoftmaxPass {
+        q: &q,
+        k: &k,
+        v: &v,
+        out: &out,
+        weights: weights.as_ref(),
+        dims: (n, n, d_k, d_v),
+        scale,
+        ranges: mask_ranges(mask, n),
+    };
+    record(
+        ctx,
         &mut encoder,
-        &[&params, &q, &k, &v, &out, &weights],
-        Grid::Rows(n as u32),
+        &pass,
         timer.as_ref().map(PassTimer::whole_run),
     );
     encoder.copy_buffer_to_buffer(&out, 0, &out_download, 0, (n * d_v * 4) as u64);
-    if want_weights {
-        encoder.copy_buffer_to_buffer(&weights, 0, &weights_download, 0, (n * n * 4) as u64);
+    if let Some(weights) = &weights {
+        encoder.copy_buffer_to_buffer(weights, 0, &weights_download, 0, (n * n * 4) as u64);
     }
     if let Some(timer) = &timer {
         timer.resolve(&mut encoder);

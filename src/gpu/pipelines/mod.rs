@@ -35,7 +35,7 @@ impl Pipelines {
                 device,
                 "attn_softmax",
                 include_str!("../../../shaders/attn_softmax.wgsl"),
-                &[true, true, true, false, false], // q, k, v, out, weights
+                &[true, true, true, true, false, false], // q, k, v, key_ranges, out, weights
             ),
             features: Kernel::new(
                 device,
