@@ -1,6 +1,6 @@
 // Typed client for the engine worker: ids, per-key supersession (stale responses dropped), worker errors.
 import type { FromWorker, ToWorker } from './protocol';
-import type { DeviceInfo, EngineError, Request, Response } from './types';
+import type { Catalog, DeviceInfo, EngineError, Request, Response } from './types';
 
 /** The part of a Worker the client uses (a fake in unit tests). */
 export interface WorkerLike {
@@ -10,16 +10,24 @@ export interface WorkerLike {
   terminate(): void;
 }
 
-type Pending = { key: string; resolve: (r: Response | null) => void; reject: (e: EngineError) => void };
+type Pending = {
+  key: string;
+  resolve: (r: Response | null) => void;
+  reject: (e: EngineError) => void;
+  onStart?: (() => void) | undefined;
+};
+
+/** What the worker reports once the wasm engine is up. */
+export type EngineReady = { info: DeviceInfo; catalog: Catalog };
 
 export class EngineClient {
   /** Resolves with the device description once the wasm engine is up; rejects if it cannot start. */
-  readonly ready: Promise<DeviceInfo>;
+  readonly ready: Promise<EngineReady>;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly latest = new Map<string, number>();
   private failure: EngineError | null = null;
-  private resolveReady!: (info: DeviceInfo) => void;
+  private resolveReady!: (r: EngineReady) => void;
   private rejectReady!: (e: EngineError) => void;
 
   constructor(
@@ -27,7 +35,7 @@ export class EngineClient {
     /** Called for failures that belong to no request (worker crash, init failure). */
     private readonly onFatal: (message: string) => void = () => {},
   ) {
-    this.ready = new Promise<DeviceInfo>((res, rej) => {
+    this.ready = new Promise<EngineReady>((res, rej) => {
       this.resolveReady = res;
       this.rejectReady = rej;
     });
@@ -45,16 +53,28 @@ export class EngineClient {
    * Evaluates a request. A later call with the same key supersedes this one: the promise then resolves
    * with null (stale) instead of a Response. Rejects with the core's {field, message}.
    */
-  evaluate(request: Request, key = 'default'): Promise<Response | null> {
+  evaluate(request: Request, key = 'default', onStart?: () => void): Promise<Response | null> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     const previous = this.latest.get(key);
     this.latest.set(key, id);
     if (previous !== undefined) this.settleStale(previous);
     return new Promise<Response | null>((resolve, reject) => {
-      this.pending.set(id, { key, resolve, reject });
+      this.pending.set(id, { key, resolve, reject, onStart });
       this.worker.postMessage({ type: 'evaluate', id, key, request });
     });
+  }
+
+  /** Settles every pending request with these keys as stale and tells the worker to drop them. */
+  cancel(keys: Iterable<string>): void {
+    const drop = new Set(keys);
+    const ids: number[] = [];
+    for (const [id, p] of this.pending) {
+      if (drop.has(p.key)) ids.push(id);
+    }
+    for (const k of drop) this.latest.delete(k);
+    ids.forEach((id) => this.settleStale(id));
+    if (ids.length > 0) this.worker.postMessage({ type: 'cancel', ids });
   }
 
   /** Number of requests still waiting for the worker (for tests and busy indicators). */
@@ -77,7 +97,10 @@ export class EngineClient {
   private onMessage(msg: FromWorker): void {
     switch (msg.type) {
       case 'ready':
-        this.resolveReady(msg.info);
+        this.resolveReady({ info: msg.info, catalog: msg.catalog });
+        return;
+      case 'started':
+        this.pending.get(msg.id)?.onStart?.();
         return;
       case 'init-error':
         this.fail(msg.message);

@@ -1,6 +1,8 @@
 // The module Web Worker that owns the wasm Engine: one request at a time, superseded ones skipped.
 /// <reference lib="webworker" />
+import * as wasm from 'attnscope-wasm';
 import init, { Engine } from 'attnscope-wasm';
+import { toCatalog } from './catalog';
 import { toDeviceInfo, toEngineError, toResponse } from './normalize';
 import type { FromWorker, ToWorker } from './protocol';
 import type { Response } from './types';
@@ -34,10 +36,12 @@ async function drain(): Promise<void> {
   try {
     for (let job = queue.shift(); job; job = queue.shift()) {
       const current = job;
-      if (queue.some((later) => later.key === current.key)) {
+      if (current.type !== 'evaluate') continue;
+      if (queue.some((later) => later.type === 'evaluate' && later.key === current.key)) {
         post({ type: 'skipped', id: current.id });
         continue;
       }
+      post({ type: 'started', id: current.id });
       try {
         const response = toResponse(await engine.evaluate(current.request));
         post({ type: 'result', id: current.id, response }, transferables(response));
@@ -51,17 +55,35 @@ async function drain(): Promise<void> {
 }
 
 self.addEventListener('message', (ev: MessageEvent<ToWorker>) => {
-  if (ev.data.type === 'evaluate') {
-    queue.push(ev.data);
+  const msg = ev.data;
+  if (msg.type === 'evaluate') {
+    queue.push(msg);
     void drain();
+  } else if (msg.type === 'cancel') {
+    const drop = new Set(msg.ids);
+    for (let i = queue.length - 1; i >= 0; i--) {
+      const job = queue[i]!;
+      if (job.type === 'evaluate' && drop.has(job.id)) queue.splice(i, 1);
+    }
   }
 });
+
+/** The variant catalog; an older core without catalog() gives an empty one (the page then says so). */
+function readCatalog() {
+  const fn = (wasm as unknown as Record<string, unknown>).catalog;
+  if (typeof fn !== 'function') return { variants: [] };
+  try {
+    return toCatalog((fn as () => unknown)());
+  } catch {
+    return { variants: [] };
+  }
+}
 
 async function start(): Promise<void> {
   try {
     await init();
     engine = await Engine.create();
-    post({ type: 'ready', info: toDeviceInfo(engine.deviceInfo()) });
+    post({ type: 'ready', info: toDeviceInfo(engine.deviceInfo()), catalog: readCatalog() });
     void drain();
   } catch (err) {
     post({ type: 'init-error', message: `could not start the wasm engine: ${toEngineError(err).message}` });

@@ -1,5 +1,5 @@
 // Turns what the wasm core hands back (plain objects, Maps, arrays, Errors) into the typed contract.
-import type { AdapterInfo, DeviceInfo, EngineError, MatrixF32, Response, Stats } from './types';
+import type { AdapterInfo, DeviceInfo, EngineError, MatrixF32, Response, Stats, VsSoftmax } from './types';
 
 type Obj = Record<string, unknown>;
 
@@ -57,6 +57,22 @@ export function toMatrix(value: unknown, what: string): MatrixF32 | null {
   return { rows, cols, data };
 }
 
+function optNum(o: Obj, key: string): number | null {
+  const v = o[key];
+  return typeof v === 'number' ? v : null;
+}
+
+function toVs(value: unknown): VsSoftmax | null {
+  if (value === null || value === undefined || typeof value !== 'object') return null;
+  const o = value as Obj;
+  return {
+    attention_rel_frobenius: optNum(o, 'attention_rel_frobenius'),
+    mean_row_kl: optNum(o, 'mean_row_kl'),
+    output_abs_error: optNum(o, 'output_abs_error'),
+    output_rel_error: optNum(o, 'output_rel_error'),
+  };
+}
+
 function toStats(value: unknown): Stats | null {
   if (value === null || value === undefined) return null;
   const o = asObj(value, 'stats');
@@ -67,6 +83,14 @@ function toStats(value: unknown): Stats | null {
     entropy_normalized_mean: num(o, 'entropy_normalized_mean', 'stats'),
     singular_values: numArray(o, 'singular_values'),
     effective_rank: num(o, 'effective_rank', 'stats'),
+    stable_rank: optNum(o, 'stable_rank'),
+    numerical_rank: optNum(o, 'numerical_rank'),
+    rank_tolerance: optNum(o, 'rank_tolerance'),
+    spectral_gap: optNum(o, 'spectral_gap'),
+    spectral_gap_note: typeof o.spectral_gap_note === 'string' ? o.spectral_gap_note : null,
+    entropy_on_abs: typeof o.entropy_on_abs === 'boolean' ? o.entropy_on_abs : null,
+    output_effective_rank: optNum(o, 'output_effective_rank'),
+    vs_softmax: toVs(o.vs_softmax),
   };
 }
 

@@ -1,14 +1,21 @@
-// The Request/Response/DeviceInfo contract with the wasm core (the wasm-pack .d.ts types these as `any`).
+// The Request/Response/DeviceInfo/Catalog contract with the wasm core (the wasm-pack .d.ts types these as `any`).
 
-export type VariantName = 'softmax' | 'linear_elu';
+/** A catalog variant name ("softmax", "performer", …): the catalog is the source of truth. */
+export type VariantName = string;
 
-export type VariantSpec =
-  | { name: 'softmax'; temperature?: number; scale?: number }
-  | { name: 'linear_elu'; eps?: number };
+/** A parameter value as the core's Request takes it (matrix params are number[][]). */
+export type ParamValue = number | boolean | string | number[][];
+
+/** One variant with its parameters: {"name": "performer", "features": 64}. */
+export type VariantSpec = { name: VariantName } & { [param: string]: ParamValue };
+
+export type WorkloadKind = 'gaussian' | 'clustered' | 'local' | 'copy' | 'recall' | 'given';
 
 export type Workload =
-  | { kind: 'gaussian'; n: number; d_k: number; d_v?: number; seed?: number }
-  | { kind: 'given'; q: number[][]; k: number[][]; v: number[][] };
+  | ({ kind: Exclude<WorkloadKind, 'given'>; n: number; d_k: number; d_v?: number; seed?: number; rope?: boolean } & {
+      [extra: string]: number | boolean | string | undefined;
+    })
+  | { kind: 'given'; q: number[][]; k: number[][]; v: number[][]; rope?: boolean };
 
 export type OutputKind = 'output' | 'attention' | 'stats';
 
@@ -20,10 +27,18 @@ export type Request = {
   workload: Workload;
   backend?: Backend | 'auto';
   outputs?: OutputKind[];
+  compare_to?: VariantName;
 };
 
 /** A dense row-major f32 matrix. */
 export type MatrixF32 = { rows: number; cols: number; data: Float32Array };
+
+export type VsSoftmax = {
+  attention_rel_frobenius: number | null;
+  mean_row_kl: number | null;
+  output_abs_error: number | null;
+  output_rel_error: number | null;
+};
 
 export type Stats = {
   entropy_rows: number[];
@@ -32,6 +47,15 @@ export type Stats = {
   entropy_normalized_mean: number;
   singular_values: number[];
   effective_rank: number;
+  /** Fields below arrive with newer cores; null when the core does not send them. */
+  stable_rank: number | null;
+  numerical_rank: number | null;
+  rank_tolerance: number | null;
+  spectral_gap: number | null;
+  spectral_gap_note: string | null;
+  entropy_on_abs: boolean | null;
+  output_effective_rank: number | null;
+  vs_softmax: VsSoftmax | null;
 };
 
 export type Response = {
@@ -65,3 +89,37 @@ export type DeviceInfo = {
 
 /** What the core rejects with: the offending request field and a readable message. */
 export type EngineError = { field: string; message: string };
+
+export type ParamKind = 'number' | 'integer' | 'boolean' | 'string' | 'matrix';
+
+/** One parameter of a variant, as the catalog describes it. */
+export type ParamSpec = {
+  name: string;
+  kind: ParamKind;
+  default: ParamValue | null;
+  default_note: string | null;
+  min: number | null;
+  max: number | null;
+  log_scale: boolean;
+  description: string;
+  /** Accepted values of a string parameter, when the catalog lists them. */
+  choices: string[] | null;
+};
+
+export type CatalogEntry = {
+  name: VariantName;
+  title: string;
+  family: string;
+  idea: string;
+  paper: { title: string; authors: string; venue: string; year: number | null };
+  spec_section: string;
+  cost: { time: string; memory: string };
+  row_normalized: boolean;
+  signed: boolean;
+  supports: { causal: boolean; non_causal: boolean };
+  params: ParamSpec[];
+  formula_tex: string;
+  confirmed: boolean;
+};
+
+export type Catalog = { variants: CatalogEntry[] };

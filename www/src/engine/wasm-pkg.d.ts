@@ -10,3 +10,6 @@ export class Engine {
   evaluate(request: any): Promise<any>;
   free(): void;
 }
+
+/** The variant catalog ({variants: [...]}); absent from cores older than the catalog. */
+export function catalog(): any;

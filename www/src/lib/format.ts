@@ -22,3 +22,11 @@ export function fmtMs(v: number | null | undefined): string {
 export function fmtTick(v: number): string {
   return ticks(v).replace('-', '−');
 }
+
+/** Log-axis ticks: plain for 0.001..1000, else 1e−6 style. */
+export function fmtLogTick(v: number): string {
+  if (v === 0) return '0';
+  const e = Math.round(Math.log10(Math.abs(v)));
+  if (Math.abs(e) < 3) return fmtTick(v);
+  return `${v < 0 ? '−' : ''}1e${e < 0 ? '−' : ''}${Math.abs(e)}`;
+}

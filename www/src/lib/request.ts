@@ -1,111 +1,78 @@
-// Control values → validated engine Requests (one per variant), and core error fields → controls.
-import type { Request, VariantName, VariantSpec } from '../engine/types';
+// View state → the exact engine Request per selected variant (N×N budget, RoPE, compare_to), and error fields → controls.
+import type { OutputKind, Request, Workload } from '../engine/types';
+import type { Selected, WorkloadState } from '../state/view';
+import type { GivenQKV } from './given';
+import { variantSpec } from './params';
+import { LIMITS, workloadInfo } from './workloads';
 
-/** What the user set. Numbers are null while a number box is empty. */
-export type Controls = {
-  n: number | null;
-  d_k: number | null;
-  seed: number | null;
-  causal: boolean;
-  temperature: number | null;
+export type BuildOptions = {
+  /** Ask the core for errors against softmax (only cores that know compare_to). */
+  compareTo: boolean;
+  /** Send "rope" only to cores that accept it (it is omitted when it equals the kind's default). */
+  given: GivenQKV | null;
 };
 
-export type ControlName = 'n' | 'd_k' | 'seed' | 'causal' | 'temperature';
-
-export type FieldErrors = Partial<Record<ControlName, string>>;
-
-export const DEFAULT_CONTROLS: Controls = { n: 64, d_k: 16, seed: 1, causal: false, temperature: 1 };
-
-/** Variants shown side by side, in display order. */
-export const VARIANTS: readonly VariantName[] = ['softmax', 'linear_elu'];
-
-export const VARIANT_LABEL: Record<VariantName, string> = {
-  softmax: 'softmax',
-  linear_elu: 'linear (elu+1)',
-};
-
-/** Limits (the core enforces the same; the maps need the N×N matrix, so n stops at 1024 here). */
-export const LIMITS = {
-  n: { min: 1, max: 1024 },
-  d_k: { min: 1, max: 256 },
-  seed: { min: 0, max: 4294967295 },
-  temperature: { min: 0.001, max: 1000 },
-} as const;
-
-function checkInt(v: number | null, name: string, min: number, max: number): string | undefined {
-  if (v === null || !Number.isFinite(v)) return `${name} must be a whole number`;
-  if (!Number.isInteger(v)) return `${name} must be a whole number, got ${v}`;
-  if (v < min || v > max) return `${name} must be between ${min} and ${max}, got ${v}`;
-  return undefined;
+/** What can be drawn for n tokens: the map while n ≤ 2048, the statistics while n ≤ 1024, else outputs only. */
+export function outputsFor(n: number): OutputKind[] {
+  if (n <= LIMITS.statsN) return ['attention', 'stats'];
+  if (n <= LIMITS.attentionN) return ['attention'];
+  return ['output'];
 }
 
-/** Client-side checks; an empty object means the controls make a valid request. */
-export function validateControls(c: Controls): FieldErrors {
-  const errors: FieldErrors = {};
-  const n = checkInt(c.n, 'n', LIMITS.n.min, LIMITS.n.max);
-  if (n) errors.n = c.n !== null && c.n > LIMITS.n.max && c.n <= 65536
-    ? `n must be at most ${LIMITS.n.max} to draw the N×N attention map, got ${c.n}`
-    : n;
-  const dk = checkInt(c.d_k, 'd_k', LIMITS.d_k.min, LIMITS.d_k.max);
-  if (dk) errors.d_k = dk;
-  const seed = checkInt(c.seed, 'seed', LIMITS.seed.min, LIMITS.seed.max);
-  if (seed) errors.seed = seed;
-  const t = c.temperature;
-  if (t === null || !Number.isFinite(t)) errors.temperature = 'temperature must be a number';
-  else if (t <= 0) errors.temperature = `temperature must be > 0, got ${t}`;
-  else if (t < LIMITS.temperature.min || t > LIMITS.temperature.max) {
-    errors.temperature = `temperature must be between ${LIMITS.temperature.min} and ${LIMITS.temperature.max}, got ${t}`;
+export function buildWorkload(w: WorkloadState, given: GivenQKV | null): Workload {
+  const info = workloadInfo(w.kind);
+  const rope = w.rope !== null && w.rope !== (info?.ropeDefault ?? false) ? { rope: w.rope } : {};
+  if (w.kind === 'given') {
+    if (!given) throw new Error('buildWorkload: the given workload needs Q, K and V');
+    return { kind: 'given', q: given.q, k: given.k, v: given.v, ...rope };
   }
-  return errors;
+  const d_k = w.d_k as number;
+  const out: Workload = { kind: w.kind, n: w.n as number, d_k, d_v: w.d_v ?? d_k, seed: w.seed as number, ...rope };
+  for (const e of info?.extras ?? []) {
+    const v = w.extras[e.name];
+    if (v !== undefined) out[e.name] = v;
+  }
+  return out;
 }
 
-export function variantSpec(name: VariantName, c: Controls): VariantSpec {
-  return name === 'softmax' ? { name: 'softmax', temperature: c.temperature ?? 1 } : { name: 'linear_elu' };
-}
-
-/**
- * The exact Request the page sends for one variant: also what `attnscope eval` takes on stdin.
- * Throws if the controls are invalid (call validateControls first).
- */
-export function buildRequest(name: VariantName, c: Controls): Request {
-  const errors = validateControls(c);
-  const first = Object.values(errors)[0];
-  if (first) throw new Error(`buildRequest: ${first}`);
-  const d_k = c.d_k as number;
-  return {
-    variant: variantSpec(name, c),
-    causal: c.causal,
-    workload: { kind: 'gaussian', n: c.n as number, d_k, d_v: d_k, seed: c.seed as number },
+/** The exact Request for one selected variant: also what `attnscope eval` takes on stdin. */
+export function buildRequest(sel: Selected, w: WorkloadState, opts: BuildOptions): Request {
+  const workload = buildWorkload(w, opts.given);
+  const n = workload.kind === 'given' ? workload.q.length : workload.n;
+  const req: Request = {
+    variant: variantSpec(sel.name, sel.params),
+    causal: w.causal,
+    workload,
     backend: 'auto',
-    outputs: ['attention', 'stats'],
+    outputs: outputsFor(n),
   };
+  if (opts.compareTo && sel.name !== 'softmax') req.compare_to = 'softmax';
+  return req;
 }
 
-/** The shell line that reproduces a request with the native CLI. */
-export function cliCommand(request: Request): string {
-  return `echo '${JSON.stringify(request)}' | attnscope eval`;
+/** A short label for a selection: the name plus the params that differ from the defaults. */
+export function selectionLabel(sel: Selected): string {
+  const ps = Object.entries(sel.params)
+    .filter(([, v]) => !Array.isArray(v))
+    .map(([k, v]) => `${k} ${String(v)}`);
+  const matrices = Object.entries(sel.params).filter(([, v]) => Array.isArray(v)).map(([k]) => `${k} given`);
+  const all = [...ps, ...matrices];
+  return all.length ? `${sel.name} (${all.join(', ')})` : sel.name;
 }
 
-/**
- * Which control a core error field belongs to ("workload.n", "n", "variant.temperature"…);
- * null when it belongs to none (then the banner shows it).
- */
-export function controlForField(field: string): ControlName | null {
-  const last = field.split(/[.[\]/]/).filter(Boolean).pop() ?? '';
-  switch (last) {
-    case 'n':
-    case 'outputs': // the N×N budget: "outputs" names the limit n hit
-      return 'n';
-    case 'd_k':
-    case 'd_v':
-      return 'd_k';
-    case 'seed':
-      return 'seed';
-    case 'temperature':
-      return 'temperature';
-    case 'causal':
-      return 'causal';
-    default:
-      return null;
+export type ErrorTarget = { kind: 'workload'; control: string } | { kind: 'param'; param: string } | { kind: 'none' };
+
+/** Where a core error field belongs: "workload.n" → the n control, "variant.features" → that param. */
+export function targetForField(field: string): ErrorTarget {
+  const parts = field.split(/[.[\]/]/).filter(Boolean);
+  const head = parts[0] ?? '';
+  const last = parts[parts.length - 1] ?? '';
+  if (head === 'variant' && parts.length >= 2 && last !== 'name') return { kind: 'param', param: parts[1]! };
+  if (head === 'workload') {
+    if (['q', 'k', 'v'].includes(parts[1] ?? '')) return { kind: 'workload', control: 'given' };
+    return { kind: 'workload', control: parts[1] ?? 'kind' };
   }
+  if (head === 'causal') return { kind: 'workload', control: 'causal' };
+  if (head === 'outputs') return { kind: 'workload', control: 'n' };
+  return { kind: 'none' };
 }

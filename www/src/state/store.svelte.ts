@@ -1,130 +1,255 @@
-// The one app store: controls, engine status, the displayed results and the shared row highlight.
+// The one app store: view state (URL), catalog, per-map results with progressive fill, errors and progress.
+import { findEntry } from '../engine/catalog';
 import type { EngineClient } from '../engine/engine';
-import type { DeviceInfo, EngineError, Request, Response, VariantName } from '../engine/types';
-import { sharedDomain, type Domain } from '../lib/colorScale';
+import type { Catalog, DeviceInfo, EngineError, Request } from '../engine/types';
+import { sharedScale, type ColorScale } from '../lib/colorScale';
 import { debounce } from '../lib/debounce';
-import {
-  buildRequest,
-  controlForField,
-  DEFAULT_CONTROLS,
-  validateControls,
-  VARIANTS,
-  type ControlName,
-  type Controls,
-  type FieldErrors,
-} from '../lib/request';
+import type { GivenQKV } from '../lib/given';
+import { validateParams, type ParamValues } from '../lib/params';
+import { buildRequest, selectionLabel, targetForField } from '../lib/request';
 import { highlightedRow, nextSelection, NO_SELECTION, type RowEvent, type RowSelection } from '../lib/rowSelection';
+import type { Result } from '../lib/statsTable';
+import { collectNotices, type Notice } from './notices';
+import { resolveVariants, serialize } from './urlState';
+import { MAX_VARIANTS, validateWorkload, type ScaleMode, type Selected, type Tab, type ViewState, type WorkloadErrors, type WorkloadState } from './view';
 
-/** One displayed map: the exact request sent and what the engine answered. */
-export type VariantResult = { request: Request; response: Response };
-export type Results = Record<VariantName, VariantResult>;
-export type Notice = { kind: 'info' | 'error'; text: string };
-
+export type { Notice };
 /** Delay between the last control change and the recompute. */
 export const RECOMPUTE_DEBOUNCE_MS = 150;
 
-export class AppStore {
-  controls = $state<Controls>({ ...DEFAULT_CONTROLS });
-  /** Errors the core reported for a control, cleared when that control changes. */
-  coreErrors = $state<FieldErrors>({});
-  /** Client-side checks win over core messages for the same control. */
-  fieldErrors: FieldErrors = $derived({ ...this.coreErrors, ...validateControls(this.controls) });
-  results = $state.raw<Results | null>(null);
-  busy = $state(false);
-  device = $state.raw<DeviceInfo | null>(null);
-  /** Engine failures that name no control (worker crash, wasm load, unknown field). */
-  engineError = $state<string | null>(null);
-  selection = $state.raw<RowSelection>(NO_SELECTION);
+export type Slot = { key: string; selected: Selected; label: string; request: Request | null };
 
-  highlight: number | null = $derived(highlightedRow(this.selection));
-  domain: Domain = $derived(
-    sharedDomain(this.results ? VARIANTS.map((v) => this.results?.[v].response.attention?.data) : []),
+export class AppStore {
+  catalog = $state.raw<Catalog | null>(null);
+  device = $state.raw<DeviceInfo | null>(null);
+  variants = $state<Selected[]>([]);
+  workload = $state<WorkloadState>(null as unknown as WorkloadState);
+  scale = $state<ScaleMode>('linear');
+  tab = $state<Tab>('compare');
+  selection = $state.raw<RowSelection>(NO_SELECTION);
+  given = $state.raw<GivenQKV | null>(null);
+  /** Results by slot index (a result may belong to an older request while the new one computes). */
+  results = $state.raw<(Result | null)[]>([]);
+  slotErrors = $state.raw<(string | null)[]>([]);
+  coreParamErrors = $state.raw<Record<string, string>[]>([]);
+  coreWorkloadErrors = $state.raw<WorkloadErrors>({});
+  urlProblems = $state.raw<string[]>([]);
+  engineError = $state<string | null>(null);
+  progress = $state.raw({ done: 0, total: 0, running: 0 });
+  /** Wall time of the last full recompute, from the first request sent to the last map answered. */
+  lastComputeMs = $state<number | null>(null);
+  compareTo = $state(true);
+
+  workloadErrors: WorkloadErrors = $derived({ ...this.coreWorkloadErrors, ...validateWorkload(this.workload) });
+  paramErrors: Record<string, string>[] = $derived(
+    this.variants.map((sel, i) => {
+      const entry = this.catalog ? findEntry(this.catalog, sel.name) : null;
+      return { ...(this.coreParamErrors[i] ?? {}), ...(entry ? validateParams(entry, sel.params) : {}) };
+    }),
   );
-  notices: Notice[] = $derived(this.collectNotices());
+  slots: Slot[] = $derived(this.variants.map((sel, i) => this.makeSlot(sel, i)));
+  busy = $derived(this.progress.done < this.progress.total);
+  highlight: number | null = $derived(highlightedRow(this.selection));
+  shown: Result[] = $derived(this.results.filter((r, i): r is Result => r !== null && i < this.variants.length));
+  colorScale: ColorScale = $derived(sharedScale(this.shown.map((r) => r.response.attention?.data), this.scale === 'log'));
+  notices: Notice[] = $derived(collectNotices(this));
+  viewHash = $derived(serialize(this.view()));
 
   private generation = 0;
   private readonly scheduled = debounce(() => void this.compute(), RECOMPUTE_DEBOUNCE_MS);
 
-  constructor(private readonly client: EngineClient) {}
+  constructor(
+    private readonly client: EngineClient,
+    initial: ViewState,
+    problems: string[],
+  ) {
+    this.apply(initial, problems);
+  }
 
-  /** Asks for the device description and computes the default view right away. */
+  /** Waits for the engine (device + catalog), resolves the URL's variants against it, computes. */
   start(): void {
     this.client.ready.then(
-      (info) => (this.device = info),
+      ({ info, catalog }) => {
+        this.device = info;
+        this.catalog = catalog;
+        if (catalog.variants.length === 0) {
+          this.engineError = 'the wasm core sent an empty variant catalog (rebuild www/pkg with a newer core)';
+          return;
+        }
+        const r = resolveVariants($state.snapshot(this.variants) as Selected[], catalog.variants);
+        this.variants = r.variants;
+        this.urlProblems = [...this.urlProblems, ...r.problems];
+        void this.compute();
+      },
       () => {}, // reported through the client's onFatal → reportFatal
     );
-    void this.compute();
   }
 
   stop(): void {
     this.scheduled.cancel();
   }
 
-  /** Called by the engine client for failures outside any request. */
-  reportFatal(message: string): void {
-    this.engineError = message;
-    this.busy = false;
+  view(): ViewState {
+    const picked = this.selection.picked;
+    return {
+      variants: $state.snapshot(this.variants) as Selected[],
+      workload: $state.snapshot(this.workload) as WorkloadState,
+      row: picked,
+      locked: this.selection.locked && picked !== null,
+      scale: this.scale,
+      tab: this.tab,
+    };
   }
 
-  setControl<K extends ControlName>(name: K, value: Controls[K]): void {
-    if (this.controls[name] === value) return;
-    this.controls[name] = value;
-    if (this.coreErrors[name]) this.coreErrors = { ...this.coreErrors, [name]: undefined };
+  /** Replaces the whole view (URL load, preset, back button). */
+  apply(s: ViewState, problems: string[] = []): void {
+    let variants = s.variants;
+    if (this.catalog) {
+      const r = resolveVariants(variants, this.catalog.variants);
+      variants = r.variants;
+      problems = [...problems, ...r.problems];
+    }
+    this.variants = variants.slice(0, MAX_VARIANTS);
+    this.workload = structuredClone(s.workload);
+    this.scale = s.scale;
+    this.tab = s.tab;
+    this.selection = s.row === null ? NO_SELECTION : { hover: null, picked: s.row, locked: s.locked };
+    this.urlProblems = problems;
+    this.coreParamErrors = [];
+    this.coreWorkloadErrors = {};
+    if (this.catalog) void this.compute();
+  }
+
+  reportFatal(message: string): void {
+    this.engineError = message;
+    this.progress = { done: 0, total: 0, running: 0 };
+  }
+
+  // ── edits from the controls ─────────────────────────────────────────────────────────────
+  setWorkload<K extends keyof WorkloadState>(name: K, value: WorkloadState[K]): void {
+    if (this.workload[name] === value) return;
+    this.workload[name] = value;
+    if (this.coreWorkloadErrors[name as string]) this.coreWorkloadErrors = { ...this.coreWorkloadErrors, [name]: undefined };
     this.scheduled();
   }
 
+  setExtra(name: string, value: number | null): void {
+    const extras = { ...this.workload.extras };
+    if (value === null) delete extras[name];
+    else extras[name] = value;
+    this.workload.extras = extras;
+    this.scheduled();
+  }
+
+  setGiven(g: GivenQKV | null): void {
+    this.given = g;
+    this.coreWorkloadErrors = { ...this.coreWorkloadErrors, given: undefined };
+    this.scheduled();
+  }
+
+  addVariant(name: string): void {
+    if (this.variants.length >= MAX_VARIANTS) return;
+    this.variants = [...this.variants, { name, params: {} }];
+    this.scheduled();
+  }
+
+  removeVariant(index: number): void {
+    this.variants = this.variants.filter((_, i) => i !== index);
+    this.results = this.results.filter((_, i) => i !== index);
+    this.coreParamErrors = this.coreParamErrors.filter((_, i) => i !== index);
+    this.client.cancel([`slot-${this.variants.length}`]);
+    this.scheduled();
+  }
+
+  setParam(index: number, name: string, value: ParamValues[string] | undefined): void {
+    const sel = this.variants[index];
+    if (!sel) return;
+    const params = { ...sel.params };
+    if (value === undefined) delete params[name];
+    else params[name] = value;
+    this.variants[index] = { ...sel, params };
+    const errs = { ...(this.coreParamErrors[index] ?? {}) };
+    delete errs[name];
+    this.coreParamErrors = this.coreParamErrors.map((e, i) => (i === index ? errs : e));
+    this.scheduled();
+  }
+
+  setScale(s: ScaleMode): void {
+    this.scale = s;
+  }
+
+  setTab(t: Tab): void {
+    this.tab = t;
+  }
+
   rowEvent(ev: RowEvent): void {
-    const n = this.results?.softmax.response.n ?? 0;
+    const n = this.shown[0]?.response.n ?? 0;
     this.selection = nextSelection(this.selection, ev, n);
   }
 
-  /** Recomputes both variants for the current controls; invalid controls send nothing. */
+  // ── computing ───────────────────────────────────────────────────────────────────────────
+  private makeSlot(sel: Selected, i: number): Slot {
+    const ok =
+      Object.keys(validateWorkload(this.workload)).length === 0 &&
+      (this.workload.kind !== 'given' || this.given !== null) &&
+      Object.keys(this.paramErrors[i] ?? {}).length === 0;
+    const request = ok ? buildRequest(sel, $state.snapshot(this.workload) as WorkloadState, { compareTo: this.compareTo, given: this.given }) : null;
+    return { key: `slot-${i}`, selected: sel, label: selectionLabel(sel), request };
+  }
+
+  /** Sends one evaluate per map (so maps fill in as they finish); stale work is cancelled. */
   async compute(): Promise<void> {
     this.scheduled.cancel();
-    const controls = $state.snapshot(this.controls);
-    if (Object.keys(validateControls(controls)).length > 0) return;
-    const requests = VARIANTS.map((v) => buildRequest(v, controls));
+    if (!this.catalog) return;
+    const slots = this.slots;
+    if (slots.some((s) => s.request === null)) return; // invalid controls: send nothing
     const gen = ++this.generation;
-    this.busy = true;
-    try {
-      const responses = await Promise.all(VARIANTS.map((v, i) => this.client.evaluate(requests[i]!, v)));
-      if (gen !== this.generation || responses.some((r) => r === null)) return; // superseded
-      const results = {} as Results;
-      VARIANTS.forEach((v, i) => (results[v] = { request: requests[i]!, response: responses[i]! }));
-      const n = results.softmax.response.n;
-      if (this.results && this.results.softmax.response.n !== n) {
-        this.selection = nextSelection(this.selection, { type: 'resize', n }, n);
+    const t0 = performance.now();
+    this.client.cancel(Array.from({ length: MAX_VARIANTS }, (_, i) => `slot-${i}`).slice(slots.length));
+    this.slotErrors = slots.map(() => null);
+    this.results = slots.map((s, i) => {
+      const old = this.results[i] ?? null;
+      return old && old.request.variant.name === s.selected.name && old.label === s.label ? old : null;
+    });
+    this.progress = { done: 0, total: slots.length, running: 0 };
+    this.lastComputeMs = null;
+    const jobs = slots.map(async (slot, i) => {
+      try {
+        const response = await this.client.evaluate(slot.request!, slot.key, () => {
+          if (gen === this.generation) this.progress = { ...this.progress, running: this.progress.running + 1 };
+        });
+        if (response === null || gen !== this.generation) return;
+        this.results = this.results.map((r, j) => (j === i ? { slot: i, label: slot.label, request: slot.request!, response } : r));
+        if (this.selection.picked !== null && this.selection.picked >= response.n) {
+          this.selection = nextSelection(this.selection, { type: 'resize', n: response.n }, response.n);
+        }
+      } catch (raw) {
+        if (gen !== this.generation) return;
+        this.handleError(raw as EngineError, i);
+      } finally {
+        if (gen === this.generation) this.progress = { ...this.progress, done: this.progress.done + 1 };
       }
-      this.results = results;
-      this.coreErrors = {};
-      this.engineError = null;
-    } catch (raw) {
-      if (gen !== this.generation) return;
-      const err = raw as EngineError;
-      const control = controlForField(err.field ?? '');
-      if (control) this.coreErrors = { ...this.coreErrors, [control]: err.message };
-      else this.engineError = err.field ? `${err.field}: ${err.message}` : err.message;
-    } finally {
-      if (gen === this.generation) this.busy = false;
+    });
+    await Promise.all(jobs);
+    if (gen === this.generation) {
+      this.lastComputeMs = performance.now() - t0;
+      if (this.engineError && !this.engineError.startsWith('the wasm core')) this.engineError = null;
     }
   }
 
-  private collectNotices(): Notice[] {
-    const out: Notice[] = [];
-    if (this.engineError) out.push({ kind: 'error', text: `The engine reported an error: ${this.engineError}` });
-    if (this.device && !this.device.gpu) {
-      const why = this.device.note ? ` Reason: ${this.device.note}` : '';
-      out.push({
-        kind: 'info',
-        text: `WebGPU is not available, so AttnScope runs its CPU path (same numbers, just slower).${why}`,
-      });
+  private handleError(err: EngineError, slot: number): void {
+    const field = err.field ?? '';
+    if (field === 'compare_to' && this.compareTo) {
+      this.compareTo = false; // an older core: compute again without the comparison
+      this.scheduled();
+      return;
     }
-    if (this.device?.gpu && this.results) {
-      for (const v of VARIANTS) {
-        const r = this.results[v].response;
-        if (r.backend === 'cpu' && r.backend_note) out.push({ kind: 'info', text: `${v} ran on the CPU: ${r.backend_note}` });
-      }
+    const target = targetForField(field);
+    if (target.kind === 'param') {
+      this.coreParamErrors = this.variants.map((_, i) => (i === slot ? { ...(this.coreParamErrors[i] ?? {}), [target.param]: err.message } : (this.coreParamErrors[i] ?? {})));
+    } else if (target.kind === 'workload') {
+      this.coreWorkloadErrors = { ...this.coreWorkloadErrors, [target.control]: `${err.message}` };
     }
-    return out;
+    this.slotErrors = this.slotErrors.map((e, i) => (i === slot ? (field ? `${field}: ${err.message}` : err.message) : e));
   }
 }

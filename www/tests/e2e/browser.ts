@@ -41,19 +41,21 @@ export function collectErrors(page: Page): string[] {
   return errors;
 }
 
-/** Resolves once both maps have drawn the data of a request that satisfies `match`. */
-export async function waitForMaps(page: Page, match: string, timeoutMs: number): Promise<void> {
+/** Resolves once `count` maps show the answer to their current request (and every request contains `match`). */
+export async function waitForMaps(page: Page, count: number, match: string, timeoutMs: number): Promise<void> {
   await page.waitForFunction(
-    (needle) => {
-      const ready = ['softmax', 'linear_elu'].every(
-        (v) => document.querySelector(`[data-testid="map-${v}"]`)?.getAttribute('data-ready') === 'true',
-      );
-      const reqs = [...document.querySelectorAll('[data-testid="request-json"]')].map(
-        (el) => el.getAttribute('data-request') ?? '',
-      );
-      return ready && reqs.length === 2 && reqs.every((r) => r.includes(needle));
+    ({ count, match }) => {
+      const cards = [...document.querySelectorAll('[data-testid^="card-"]')];
+      if (cards.length !== count || !document.querySelector('[data-testid="compute-time"]')) return false;
+      const ready = cards.every((c, i) => {
+        if (c.getAttribute('data-current') !== 'true') return false;
+        const map = c.querySelector(`[data-testid="map-${i}"]`);
+        return !map || map.getAttribute('data-ready') === 'true';
+      });
+      const reqs = [...document.querySelectorAll('[data-testid="request-json"]')].map((el) => el.getAttribute('data-request') ?? '');
+      return ready && reqs.length === count && reqs.every((r) => r.includes(match));
     },
-    match,
-    { timeout: timeoutMs, polling: 250 },
+    { count, match },
+    { timeout: timeoutMs, polling: 200 },
   );
 }

@@ -8,6 +8,7 @@ export type CliStats = {
   entropy_normalized_mean: number;
   effective_rank: number;
   entropy_rows: number[];
+  vs_softmax?: { attention_rel_frobenius: number | null } | null;
 };
 
 export type CliResponse = { backend: string; n: number; stats: CliStats | null };

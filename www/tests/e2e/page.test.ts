@@ -1,5 +1,5 @@
-// End to end on the built site: both maps draw, badges equal the native CLI's stats, linked row highlight.
-import { existsSync, mkdirSync } from 'node:fs';
+// End to end on the built site: default grid vs the CLI, linked rows + profile, params ↔ URL, presets, exports, keyboard.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -13,49 +13,46 @@ const DIST = resolve(WWW, 'dist');
 const RESULTS = resolve(WWW, 'test-results');
 const CLI = cliPath(WWW);
 /** WebGPU on SwiftShader with 2 cores is slow: allow the first computation this long. */
-const FIRST_DRAW_MS = 150_000;
+const DRAW_MS = 150_000;
 const TOL = 1e-3;
-const VARIANTS = ['softmax', 'linear_elu'] as const;
 
 let server: StaticServer;
 let browser: Browser;
 let page: Page;
 let errors: string[] = [];
 
-async function badgeValue(variant: string, badge: string): Promise<string> {
-  return (await page.getAttribute(`[data-testid="badge-${variant}-${badge}"]`, 'data-value')) ?? '';
+const attr = async (sel: string, name: string) => (await page.getAttribute(sel, name)) ?? '';
+
+async function pageRequests(): Promise<Record<string, unknown>[]> {
+  return page.$$eval('[data-testid="request-json"]', (els) => els.map((el) => JSON.parse(el.getAttribute('data-request') ?? '{}')));
 }
 
-async function pageRequests(): Promise<Record<string, Record<string, unknown>>> {
-  const els = await page.$$('[data-testid="request-json"]');
-  const out: Record<string, Record<string, unknown>> = {};
-  for (const el of els) {
-    out[(await el.getAttribute('data-variant')) ?? '?'] = JSON.parse((await el.getAttribute('data-request')) ?? '{}');
-  }
-  return out;
-}
-
-/** Every displayed stat equals what `attnscope eval` (CPU) gives for the page's own request. */
-async function expectBadgesMatchCli(): Promise<void> {
+/** The badges of the given slots equal what `attnscope eval` (CPU) gives for the page's own request. */
+async function expectBadgesMatchCli(slots: number[]): Promise<void> {
   const requests = await pageRequests();
-  expect(Object.keys(requests).sort()).toEqual(['linear_elu', 'softmax']);
-  for (const v of VARIANTS) {
-    const request = requests[v]!;
-    expect((request.variant as { name: string }).name).toBe(v);
-    expect(['auto', undefined]).toContain(request.backend);
+  for (const i of slots) {
+    const request = requests[i]!;
     const cli = runCli(CLI, { ...request, backend: 'cpu' });
-    expect(cli.stats, `CLI returned no stats for ${v}`).not.toBeNull();
-    const pairs: [string, number][] = [
+    expect(cli.stats, `CLI returned no stats for slot ${i}`).not.toBeNull();
+    const pairs: [string, number | null | undefined][] = [
       ['entropy', cli.stats!.entropy_mean],
       ['entropy-norm', cli.stats!.entropy_normalized_mean],
       ['erank', cli.stats!.effective_rank],
+      ['err', cli.stats!.vs_softmax?.attention_rel_frobenius],
     ];
     for (const [badge, expected] of pairs) {
-      const shown = Number.parseFloat(await badgeValue(v, badge));
-      expect(Number.isFinite(shown), `badge-${v}-${badge} has no numeric data-value`).toBe(true);
-      expect(Math.abs(shown - expected), `badge-${v}-${badge}: page ${shown}, CLI ${expected}`).toBeLessThanOrEqual(TOL);
+      if (expected === null || expected === undefined) continue;
+      const shown = Number.parseFloat(await attr(`[data-testid="badge-${i}-${badge}"]`, 'data-value'));
+      expect(Math.abs(shown - expected), `slot ${i} ${badge}: page ${shown}, CLI ${expected}`).toBeLessThanOrEqual(TOL);
     }
   }
+}
+
+/** Clicks a download button and returns the file's bytes. */
+async function downloadOf(testid: string): Promise<{ name: string; bytes: Buffer }> {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid="${testid}"]`)]);
+  const path = await dl.path();
+  return { name: dl.suggestedFilename(), bytes: readFileSync(path) };
 }
 
 beforeAll(async () => {
@@ -63,7 +60,7 @@ beforeAll(async () => {
   mkdirSync(RESULTS, { recursive: true });
   server = await serveStatic(DIST);
   browser = await launch();
-  page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1100 }, acceptDownloads: true });
   errors = collectErrors(page);
   await page.goto(server.url, { waitUntil: 'load' });
 });
@@ -73,87 +70,174 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe('AttnScope page (built site)', () => {
+describe('AttnScope Compare lab (built site)', () => {
   it('sets a strict Content-Security-Policy in the built page', async () => {
-    const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+    const csp = await attr('meta[http-equiv="Content-Security-Policy"]', 'content');
     expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
     expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("font-src 'self' data:");
   });
 
-  it('draws both maps on first load without any input', async () => {
-    await waitForMaps(page, '"n":64', FIRST_DRAW_MS);
-    for (const v of VARIANTS) {
-      expect(await page.getAttribute(`[data-testid="map-${v}"]`, 'data-ready')).toBe('true');
-      const canvas = await page.$eval(`[data-testid="map-${v}"] canvas`, (c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
-      expect(canvas).toEqual([64, 64]);
-    }
-    await page.screenshot({ path: resolve(RESULTS, 'page.png'), fullPage: true });
-  });
-
-  it('shows the same entropy, normalised entropy and effective rank as the CLI', async () => {
-    await expectBadgesMatchCli();
-  });
-
-  it('reports the backend (gpu required when REQUIRE_GPU=1) and a time', async () => {
-    for (const v of VARIANTS) {
-      const backend = await badgeValue(v, 'backend');
-      if (process.env.REQUIRE_GPU === '1') expect(backend, `${v} backend`).toBe('gpu');
+  it('draws the four default maps without any input, and their badges match the CLI', async () => {
+    await waitForMaps(page, 4, '"n":64', DRAW_MS);
+    const variants = await page.$$eval('[data-testid^="card-"]', (els) => els.map((e) => e.getAttribute('data-variant')));
+    expect(variants).toEqual(['softmax', 'linear_elu', 'performer', 'based']);
+    for (const i of [0, 1, 2, 3]) {
+      const size = await page.$eval(`[data-testid="map-${i}"] canvas`, (c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
+      expect(size).toEqual([64, 64]);
+      const backend = await attr(`[data-testid="badge-${i}-backend"]`, 'data-value');
+      if (process.env.REQUIRE_GPU === '1') expect(backend).toBe('gpu');
       else expect(['gpu', 'cpu']).toContain(backend);
-      expect(Number.parseFloat(await badgeValue(v, 'time'))).toBeGreaterThan(0);
     }
-    const gpu = await page.getAttribute('[data-testid="device-line"]', 'data-gpu');
-    if (gpu === 'false') await expect(page.textContent('[data-testid="banner"]')).resolves.toMatch(/CPU path/);
+    expect(await page.evaluate(() => location.hash)).toBe('#v=softmax,linear_elu,performer,based&w=gaussian&n=64&d_k=16&seed=1&causal=0');
+    await page.screenshot({ path: resolve(RESULTS, 'default.png'), fullPage: true });
+    await expectBadgesMatchCli([0, 1, 2, 3]);
   });
 
-  it('highlights the hovered query row in both maps', async () => {
-    const box = await page.locator('[data-testid="map-softmax"] canvas').boundingBox();
-    expect(box).not.toBeNull();
-    const row = 10;
-    await page.mouse.move(box!.x + box!.width / 2, box!.y + ((row + 0.5) * box!.height) / 64);
-    for (const v of VARIANTS) {
-      await expect.poll(() => page.getAttribute(`[data-testid="map-${v}"]`, 'data-highlight-row')).toBe(String(row));
-    }
-    await expect(page.textContent('[data-testid="readout-linear_elu"]')).resolves.toContain(`query i = ${row}`);
-  });
-
-  it('moves the highlighted row with the keyboard and locks it with a click', async () => {
-    const box = (await page.locator('[data-testid="map-linear_elu"] canvas').boundingBox())!;
+  it('hovering a row lights it in every map and draws the profile for every variant', async () => {
+    const box = (await page.locator('[data-testid="map-2"] canvas').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + (10.5 * box.height) / 64);
+    for (const i of [0, 1, 2, 3]) await expect.poll(() => attr(`[data-testid="map-${i}"]`, 'data-highlight-row')).toBe('10');
+    expect(await attr('[data-testid="profile-chart"]', 'data-series')).toBe('4');
+    expect(await page.textContent('[data-testid="profile-chart"] figcaption')).toContain('query i = 10');
+    const paths = await page.$$eval('[data-testid="profile-chart"] path[data-series-id]', (ps) => ps.map((p) => p.getAttribute('d')?.length ?? 0));
+    expect(paths).toHaveLength(4);
+    expect(paths.every((n) => n > 50)).toBe(true);
     await page.mouse.click(box.x + box.width / 2, box.y + (20.5 * box.height) / 64);
     await page.mouse.move(0, 0);
-    expect(await page.getAttribute('[data-testid="map-softmax"]', 'data-locked')).toBe('true');
-    expect(await page.getAttribute('[data-testid="map-softmax"]', 'data-highlight-row')).toBe('20');
-    await page.focus('[data-testid="map-linear_elu"] [role="slider"]');
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('ArrowDown');
-    expect(await page.getAttribute('[data-testid="map-softmax"]', 'data-highlight-row')).toBe('22');
+    expect(await attr('[data-testid="map-0"]', 'data-locked')).toBe('true');
+    expect(await attr('[data-testid="map-3"]', 'data-highlight-row')).toBe('20');
+    await expect.poll(() => page.evaluate(() => location.hash)).toContain('row=20&lock=1');
+  });
+
+  it('reaches a map with the keyboard alone and moves the row with the arrows', async () => {
     await page.keyboard.press('Escape');
-    expect(await page.getAttribute('[data-testid="map-softmax"]', 'data-highlight-row')).toBeNull();
-  });
-
-  it('shows an invalid value next to its control and sends nothing', async () => {
-    const before = await pageRequests();
-    await page.fill('#n', '0');
-    await expect.poll(() => page.textContent('[data-testid="error-n"]')).toContain('n must be between 1 and 1024');
-    await page.waitForTimeout(600); // longer than the debounce
-    expect(await pageRequests()).toEqual(before);
-    await page.fill('#n', '64');
-    await expect.poll(() => page.$('[data-testid="error-n"]')).toBeNull();
-  });
-
-  it('recomputes both maps when a control changes (causal) and still matches the CLI', async () => {
-    await page.check('#causal');
-    await waitForMaps(page, '"causal":true', FIRST_DRAW_MS);
-    await expectBadgesMatchCli();
-    // Causal softmax: query 0 sees only key 0, so its row entropy is 0.
-    await page.focus('[data-testid="map-softmax"] [role="slider"]');
+    await page.focus('body');
+    let inMap = false;
+    for (let k = 0; k < 120 && !inMap; k++) {
+      await page.keyboard.press('Tab');
+      inMap = await page.evaluate(() => !!document.activeElement?.closest('[data-testid^="map-"]'));
+    }
+    expect(inMap, 'Tab never reached a map').toBe(true);
     await page.keyboard.press('Home');
-    await expect(page.textContent('[data-testid="readout-softmax"]')).resolves.toContain('row entropy 0.000 nats');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    for (const i of [0, 1, 2, 3]) expect(await attr(`[data-testid="map-${i}"]`, 'data-highlight-row')).toBe('2');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(outline).not.toBe('none');
+  });
+
+  it('a parameter change updates the URL and the numbers; an invalid one is shown and sends nothing', async () => {
+    const before = await attr('[data-testid="badge-0-entropy"]', 'data-value');
+    await page.click('[data-testid="selected-0"] summary');
+    await page.fill('#p0-temperature', '0.5');
+    await expect.poll(() => page.evaluate(() => location.hash)).toContain('v=softmax(temperature:0.5),');
+    await waitForMaps(page, 4, '"n":64', DRAW_MS);
+    const after = await attr('[data-testid="badge-0-entropy"]', 'data-value');
+    expect(Number(after)).toBeLessThan(Number(before)); // sharper rows
+    expect((await pageRequests())[0]).toMatchObject({ variant: { name: 'softmax', temperature: 0.5 } });
+    await expectBadgesMatchCli([0]);
+    const requests = await pageRequests();
+    await page.fill('#p0-temperature', '0');
+    await expect.poll(() => page.textContent('[data-testid="error-p0-temperature"]')).toContain('at least 0.001');
+    await page.waitForTimeout(500);
+    expect(await pageRequests()).toEqual(requests);
+    await page.fill('#p0-temperature', '0.5');
+  });
+
+  it('exports a map and a chart as SVG and PNG, the responses as JSON and the table as CSV', async () => {
+    const svg = await downloadOf('export-map-1-svg');
+    expect(svg.name).toMatch(/\.svg$/);
+    const text = svg.bytes.toString('utf8');
+    expect(text).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(text).toContain('<image');
+    expect(text).toContain('data:image/png;base64,');
+    const png = await downloadOf('export-map-1-png');
+    expect(png.bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    const chart = await downloadOf('export-spectrum-chart-svg');
+    expect(chart.bytes.toString('utf8')).toContain('<path');
+    const chartPng = await downloadOf('export-entropy-chart-png');
+    expect(chartPng.bytes.subarray(1, 4).toString('ascii')).toBe('PNG');
+    const json = JSON.parse((await downloadOf('export-json')).bytes.toString('utf8'));
+    expect(json.format).toBe('attnscope-results');
+    expect(json.results).toHaveLength(4);
+    expect(json.results[1].response.attention.data).toHaveLength(64);
+    expect(json.results[1].request).toEqual((await pageRequests())[1]);
+    const csv = (await downloadOf('export-csv')).bytes.toString('utf8').trimEnd().split('\r\n');
+    expect(csv).toHaveLength(5);
+    expect(csv[0]).toContain('effective_rank');
+  });
+
+  it('loads presets from their links: captions, maps, and numbers equal to the CLI', async () => {
+    await page.click('[data-testid="preset-feature-maps"]');
+    await waitForMaps(page, 3, '"n":128', DRAW_MS);
+    expect(await attr('[data-testid="preset-caption"]', 'data-preset')).toBe('feature-maps');
+    expect((await pageRequests())[1]).toMatchObject({ variant: { name: 'performer', features: 8 } });
+    await expectBadgesMatchCli([1, 2]);
+    await page.screenshot({ path: resolve(RESULTS, 'preset-feature-maps.png'), fullPage: true });
+
+    await page.click('[data-testid="preset-low-rank"]');
+    await waitForMaps(page, 3, '"n":256', DRAW_MS);
+    expect(await attr('[data-testid="legend"]', 'data-log')).toBe('true');
+    expect(await attr('[data-testid="spectrum-chart"]', 'data-series')).toBe('3');
+    await expectBadgesMatchCli([1]);
+    // Without the causal mask elu+1 attention has rank ≤ d_k = 16.
+    expect(Number(await attr('[data-testid="badge-1-erank"]', 'data-value'))).toBeLessThan(16);
+    await page.screenshot({ path: resolve(RESULTS, 'preset-low-rank.png'), fullPage: true });
+
+    await page.click('[data-testid="preset-locality"]');
+    await waitForMaps(page, 3, '"kind":"local"', DRAW_MS);
+    expect(await attr('[data-testid="preset-caption"]', 'data-preset')).toBe('locality');
+    await expectBadgesMatchCli([2]);
+    await page.screenshot({ path: resolve(RESULTS, 'preset-locality.png'), fullPage: true });
+  });
+
+  it('fills all eight maps of the zoo preset (one request each) and reports the recompute time', async () => {
+    await page.click('[data-testid="preset-zoo"]');
+    await waitForMaps(page, 8, '"n":256', DRAW_MS);
+    const ms = Number(await attr('[data-testid="compute-time"]', 'data-value'));
+    console.log(`8 variants at n = 256: ${ms.toFixed(0)} ms in the page (${await attr('[data-testid="device-line"]', 'data-gpu') === 'true' ? 'WebGPU' : 'CPU'})`);
+    expect(await attr('[data-testid="legend"]', 'data-kind')).toBe('sequential');
+    expect(await page.$$eval('[data-testid="stats-table"] tbody tr', (rows) => rows.length)).toBe(8);
+    await page.click('[data-testid="sort-effective_rank"]');
+    const eranks = await page.$$eval('[data-testid="stats-table"] td[data-key="effective_rank"]', (tds) => tds.map((td) => Number(td.getAttribute('data-value'))));
+    expect(eranks).toEqual([...eranks].sort((a, b) => a - b));
+  });
+
+  it('reports and drops a hostile hash without inserting any markup', async () => {
+    await page.evaluate(() => {
+      location.hash = '#v=softmax,%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D1%22%3E,nosuch&n=1e999&foo=<b>x</b>';
+    });
+    await waitForMaps(page, 1, '"variant":{"name":"softmax"}', DRAW_MS);
+    const banner = (await page.textContent('[data-testid="banner"]')) ?? '';
+    expect(banner).toMatch(/not used/);
+    expect(banner).toMatch(/unknown variant "nosuch"/);
+    expect(banner).toMatch(/unknown field "foo"/);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.$('[data-testid="banner"] img, [data-testid="banner"] b')).toBeNull();
+  });
+
+  it('above the n×n budget replaces the map by a message and still computes the O(n) output', async () => {
+    await page.fill('#n', '3000');
+    await waitForMaps(page, 1, '"n":3000', DRAW_MS);
+    expect(await page.textContent('[data-testid="omitted-0"]')).toMatch(/map omitted: n×n budget.*3000 × 16/s);
+    expect((await pageRequests())[0]).toMatchObject({ outputs: ['output'] });
+    await page.fill('#n', '64');
+    await waitForMaps(page, 1, '"n":64', DRAW_MS);
+  });
+
+  it('shows every variant in the Catalog tab with its formula typeset', async () => {
+    await page.click('[data-testid="tab-catalog"]');
+    await page.waitForSelector('[data-testid="formula-softmax"] .katex');
+    const count = await page.$$eval('[data-testid^="formula-"] .katex-html', (els) => els.length);
+    expect(count).toBeGreaterThanOrEqual(8);
+    await expect.poll(() => page.evaluate(() => location.hash)).toContain('tab=catalog');
+    await page.click('[data-testid="tab-compare"]');
   });
 
   it('logs no console or page errors', async () => {
-    await page.screenshot({ path: resolve(RESULTS, 'page-causal.png'), fullPage: true });
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.screenshot({ path: resolve(RESULTS, 'page-dark.png'), fullPage: true });
+    await page.screenshot({ path: resolve(RESULTS, 'dark.png'), fullPage: true });
     expect(errors).toEqual([]);
   });
 });

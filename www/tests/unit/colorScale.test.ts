@@ -1,6 +1,22 @@
 // The shared colour scale: one domain over every map, viridis endpoints, LUT indexing and pixel filling.
 import { describe, expect, it } from 'vitest';
-import { colorFor, fillRgba, legendStops, lutIndex, sharedDomain, viridisLut } from '../../src/lib/colorScale';
+import {
+  colorFor,
+  colorOf,
+  fillRgba,
+  fillRgbaScale,
+  isSigned,
+  legendStops,
+  legendTicks,
+  LOG_DECADES,
+  LUT_SIZE,
+  lutIndex,
+  rampLut,
+  scaleT,
+  sharedDomain,
+  sharedScale,
+  viridisLut,
+} from '../../src/lib/colorScale';
 
 describe('sharedDomain', () => {
   it('spans 0 to the max over all maps, not per map', () => {
@@ -73,5 +89,87 @@ describe('viridis LUT', () => {
     const stops = legendStops(3);
     expect(stops.map((s) => s.offset)).toEqual([0, 0.5, 1]);
     expect(stops[0]?.color).toBe('#440154');
+  });
+});
+
+describe('sharedScale (linear/log, sequential/diverging)', () => {
+  it('shares one domain across maps, whichever map holds the extreme', () => {
+    const a = new Float32Array([0.1, 0.9]);
+    const b = new Float32Array([0.2, 0.3]);
+    expect(sharedScale([a, b], false)).toEqual(sharedScale([b, a], false));
+    expect(sharedScale([a, b], false)).toMatchObject({ kind: 'sequential', domain: [0, expect.closeTo(0.9, 6)] });
+  });
+
+  it('linear sequential: 0 → 0, max → 1, halfway → 0.5, clamped', () => {
+    const s = sharedScale([[0, 0.5, 1]], false);
+    expect(scaleT(s, 0)).toBe(0);
+    expect(scaleT(s, 0.5)).toBe(0.5);
+    expect(scaleT(s, 1)).toBe(1);
+    expect(scaleT(s, 2)).toBe(1);
+    expect(scaleT(s, -1)).toBe(0);
+  });
+
+  it('log sequential: equal ratios are equal steps, floor at LOG_DECADES below the max', () => {
+    const s = sharedScale([[1e-8, 1e-3, 1e-2, 1e-1, 1]], true);
+    expect(s.floor).toBeCloseTo(1 / 10 ** LOG_DECADES, 12);
+    expect(scaleT(s, 1)).toBeCloseTo(1, 12);
+    expect(scaleT(s, 1e-2)).toBeCloseTo(0.5, 12);
+    expect(scaleT(s, 1e-1) - scaleT(s, 1e-2)).toBeCloseTo(scaleT(s, 1e-2) - scaleT(s, 1e-3), 12);
+    expect(scaleT(s, 1e-8)).toBe(0);
+    expect(scaleT(s, 0)).toBe(0);
+    const ticks = legendTicks(s).map((t) => t.value);
+    expect(ticks).toEqual([1e-4, 1e-3, 1e-2, 1e-1, 1]);
+  });
+
+  it('diverging when any map is signed: symmetric domain centred on 0', () => {
+    const s = sharedScale([[0.2, 0.5], [-0.8, 0.1]], false);
+    expect(s.kind).toBe('diverging');
+    expect(s.domain[0]).toBeCloseTo(-0.8, 6);
+    expect(s.domain[1]).toBeCloseTo(0.8, 6);
+    expect(scaleT(s, 0)).toBe(0.5);
+    expect(scaleT(s, 0.8)).toBeCloseTo(1, 6);
+    expect(scaleT(s, -0.8)).toBeCloseTo(0, 6);
+    expect(scaleT(s, 0.4) - 0.5).toBeCloseTo(0.5 - scaleT(s, -0.4), 12);
+    expect(scaleT(s, NaN)).toBe(0.5);
+  });
+
+  it('diverging log (symlog) keeps 0 at the centre and sign symmetry', () => {
+    const s = sharedScale([[-1, 1e-3, 1]], true);
+    expect(scaleT(s, 0)).toBe(0.5);
+    expect(scaleT(s, 1)).toBeCloseTo(1, 12);
+    expect(scaleT(s, -1e-2) - 0.5).toBeCloseTo(0.5 - scaleT(s, 1e-2) + 0, 12);
+    expect(scaleT(s, 1e-2)).toBeGreaterThan(0.5);
+    const ticks = legendTicks(s);
+    expect(ticks.find((t) => t.value === 0)?.t).toBe(0.5);
+  });
+
+  it('colour ramps: viridis for sequential, PuOr (white-ish centre) for diverging', () => {
+    expect(colorOf(sharedScale([[0, 1]], false))(1)).toBe('#fde725');
+    const d = sharedScale([[-1, 1]], false);
+    const mid = colorOf(d)(0);
+    expect(mid.startsWith('rgb(') || mid.startsWith('#')).toBe(true);
+    expect(colorOf(d)(-1)).not.toBe(colorOf(d)(1));
+    const lut = rampLut('diverging');
+    const k = Math.round(0.5 * (LUT_SIZE - 1)) * 3;
+    expect(lut[k]! + lut[k + 1]! + lut[k + 2]!).toBeGreaterThan(3 * 230);
+  });
+
+  it('fillRgbaScale paints with the scale', () => {
+    const s = sharedScale([[-1, 0, 1]], false);
+    const lut = rampLut('diverging');
+    const out = new Uint8ClampedArray(12);
+    fillRgbaScale([-1, 0, 1], s, lut, out);
+    expect(Array.from(out.slice(0, 3))).toEqual(Array.from(lut.slice(0, 3)));
+    expect(Array.from(out.slice(8, 11))).toEqual(Array.from(lut.slice((LUT_SIZE - 1) * 3, LUT_SIZE * 3)));
+    expect(out[3]).toBe(255);
+  });
+});
+
+describe('signed detection', () => {
+  it('treats float-noise negatives (GPU rounding) as non-negative, real negatives as signed', () => {
+    expect(isSigned([0.07, -8.5e-10, 0.01])).toBe(false);
+    expect(sharedScale([[0.07, -8.5e-10, 0.01]], false).kind).toBe('sequential');
+    expect(isSigned([0.07, -0.01])).toBe(true);
+    expect(sharedScale([[0.07], [-0.01]], false).kind).toBe('diverging');
   });
 });

@@ -14,7 +14,7 @@ describe('EngineClient', () => {
     const c = new EngineClient(w);
     void c.evaluate(req(8), 'softmax');
     void c.evaluate(req(8), 'linear_elu');
-    expect(w.posted.map((m) => [m.id, m.key, m.request.workload])).toEqual([
+    expect(w.posted.map((m) => (m.type === 'evaluate' ? [m.id, m.key, m.request.workload] : m))).toEqual([
       [1, 'softmax', { kind: 'gaussian', n: 8, d_k: 16 }],
       [2, 'linear_elu', { kind: 'gaussian', n: 8, d_k: 16 }],
     ]);
@@ -82,11 +82,35 @@ describe('EngineClient', () => {
     expect((await cur)?.n).toBe(4);
   });
 
+  it('cancels pending requests by key: stale at once, and the worker is told their ids', async () => {
+    const w = new FakeWorker();
+    const c = new EngineClient(w);
+    const a = c.evaluate(req(8), 'slot-0');
+    const b = c.evaluate(req(8), 'slot-1');
+    c.cancel(['slot-0']);
+    expect(await a).toBeNull();
+    expect(w.posted.at(-1)).toEqual({ type: 'cancel', ids: [1] });
+    w.send({ type: 'result', id: 2, response: fakeResponse(8) });
+    expect((await b)?.n).toBe(8);
+  });
+
+  it('reports when the worker starts a request', async () => {
+    const w = new FakeWorker();
+    const c = new EngineClient(w);
+    let started = 0;
+    const p = c.evaluate(req(8), 'k', () => started++);
+    w.send({ type: 'started', id: 1 });
+    expect(started).toBe(1);
+    w.send({ type: 'result', id: 1, response: fakeResponse(8) });
+    await p;
+  });
+
   it('resolves ready with the device info', async () => {
     const w = new FakeWorker();
     const c = new EngineClient(w);
-    w.send({ type: 'ready', info: { gpu: false, note: 'navigator.gpu is undefined', adapter: null } });
-    await expect(c.ready).resolves.toEqual({ gpu: false, note: 'navigator.gpu is undefined', adapter: null });
+    const info = { gpu: false, note: 'navigator.gpu is undefined', adapter: null };
+    w.send({ type: 'ready', info, catalog: { variants: [] } });
+    await expect(c.ready).resolves.toEqual({ info, catalog: { variants: [] } });
   });
 
   it('rejects pending requests and reports once the worker crashes', async () => {

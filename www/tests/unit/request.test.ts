@@ -1,20 +1,16 @@
-// Control values → Requests the CLI accepts, validation messages, and core error fields → controls.
+// View state → Requests the CLI accepts: the N×N budget, RoPE only when it differs, compare_to, labels, error targets.
 import { describe, expect, it } from 'vitest';
-import {
-  buildRequest,
-  cliCommand,
-  controlForField,
-  DEFAULT_CONTROLS,
-  validateControls,
-  type Controls,
-} from '../../src/lib/request';
+import { cliCommand } from '../../src/lib/exportData';
+import { buildRequest, outputsFor, selectionLabel, targetForField } from '../../src/lib/request';
+import { DEFAULT_WORKLOAD, type WorkloadState } from '../../src/state/view';
 
-const c = (over: Partial<Controls> = {}): Controls => ({ ...DEFAULT_CONTROLS, ...over });
+const w = (over: Partial<WorkloadState> = {}): WorkloadState => ({ ...DEFAULT_WORKLOAD, ...over });
+const opts = { compareTo: true, given: null };
 
 describe('buildRequest', () => {
-  it('builds the default softmax request', () => {
-    expect(buildRequest('softmax', c())).toEqual({
-      variant: { name: 'softmax', temperature: 1 },
+  it('builds the default softmax request (no compare_to for softmax itself)', () => {
+    expect(buildRequest({ name: 'softmax', params: {} }, w(), opts)).toEqual({
+      variant: { name: 'softmax' },
       causal: false,
       workload: { kind: 'gaussian', n: 64, d_k: 16, d_v: 16, seed: 1 },
       backend: 'auto',
@@ -22,81 +18,65 @@ describe('buildRequest', () => {
     });
   });
 
-  it('builds the linear request on the same workload, without softmax parameters', () => {
-    const r = buildRequest('linear_elu', c({ n: 128, d_k: 8, seed: 7, causal: true, temperature: 0.5 }));
-    expect(r).toEqual({
-      variant: { name: 'linear_elu' },
-      causal: true,
-      workload: { kind: 'gaussian', n: 128, d_k: 8, d_v: 8, seed: 7 },
-      backend: 'auto',
-      outputs: ['attention', 'stats'],
-    });
+  it('adds the params the user set and compare_to for other variants', () => {
+    const r = buildRequest({ name: 'performer', params: { features: 8, hyperbolic: true } }, w({ causal: true, d_v: 4 }), opts);
+    expect(r.variant).toEqual({ name: 'performer', features: 8, hyperbolic: true });
+    expect(r.compare_to).toBe('softmax');
+    expect(r.causal).toBe(true);
+    expect(r.workload).toMatchObject({ d_k: 16, d_v: 4 });
+    expect(buildRequest({ name: 'performer', params: {} }, w(), { ...opts, compareTo: false }).compare_to).toBeUndefined();
   });
 
-  it('is plain JSON (round-trips unchanged, no typed arrays)', () => {
-    const r = buildRequest('softmax', c({ temperature: 0.25 }));
+  it('follows the n×n budget: map + stats to 1024, map to 2048, then outputs only', () => {
+    expect(outputsFor(1024)).toEqual(['attention', 'stats']);
+    expect(outputsFor(1025)).toEqual(['attention']);
+    expect(outputsFor(2048)).toEqual(['attention']);
+    expect(outputsFor(2049)).toEqual(['output']);
+    expect(buildRequest({ name: 'softmax', params: {} }, w({ n: 4096 }), opts).outputs).toEqual(['output']);
+  });
+
+  it('sends rope only when it differs from the kind default, and the kind extras', () => {
+    expect('rope' in buildRequest({ name: 'softmax', params: {} }, w({ rope: false }), opts).workload).toBe(false);
+    expect(buildRequest({ name: 'softmax', params: {} }, w({ rope: true }), opts).workload).toMatchObject({ rope: true });
+    const local = buildRequest({ name: 'softmax', params: {} }, w({ kind: 'local', rope: false, extras: { strength: 2 } }), opts);
+    expect(local.workload).toMatchObject({ kind: 'local', rope: false, strength: 2 });
+    const clustered = buildRequest({ name: 'softmax', params: {} }, w({ kind: 'clustered', extras: { clusters: 3, strength: 9 } }), opts);
+    expect(clustered.workload).toMatchObject({ clusters: 3 });
+    expect('strength' in clustered.workload).toBe(false);
+  });
+
+  it('builds a given workload from parsed matrices', () => {
+    const given = { q: [[1, 0]], k: [[0, 1]], v: [[2]] };
+    const r = buildRequest({ name: 'softmax', params: {} }, w({ kind: 'given' }), { compareTo: false, given });
+    expect(r.workload).toEqual({ kind: 'given', q: [[1, 0]], k: [[0, 1]], v: [[2]] });
+    expect(() => buildRequest({ name: 'softmax', params: {} }, w({ kind: 'given' }), opts)).toThrow(/needs Q, K and V/);
+  });
+
+  it('is plain JSON and makes a CLI line', () => {
+    const r = buildRequest({ name: 'linear_elu', params: {} }, w({ n: 4, d_k: 2 }), { compareTo: false, given: null });
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
-  });
-
-  it('refuses invalid controls', () => {
-    expect(() => buildRequest('softmax', c({ n: 0 }))).toThrow(/n must be between 1 and 1024, got 0/);
-  });
-
-  it('writes the CLI line', () => {
-    expect(cliCommand(buildRequest('linear_elu', c({ n: 4, d_k: 2 })))).toBe(
+    expect(cliCommand(r)).toBe(
       `echo '{"variant":{"name":"linear_elu"},"causal":false,"workload":{"kind":"gaussian","n":4,"d_k":2,"d_v":2,"seed":1},"backend":"auto","outputs":["attention","stats"]}' | attnscope eval`,
     );
   });
 });
 
-describe('validateControls', () => {
-  it('accepts the defaults and the edges of each range', () => {
-    expect(validateControls(c())).toEqual({});
-    expect(validateControls(c({ n: 1, d_k: 1, seed: 0, temperature: 0.001 }))).toEqual({});
-    expect(validateControls(c({ n: 1024, d_k: 256, seed: 4294967295, temperature: 1000 }))).toEqual({});
-  });
-
-  it('names the control and the limit', () => {
-    expect(validateControls(c({ n: 0 }))).toEqual({ n: 'n must be between 1 and 1024, got 0' });
-    expect(validateControls(c({ d_k: 257 }))).toEqual({ d_k: 'd_k must be between 1 and 256, got 257' });
-    expect(validateControls(c({ seed: -1 }))).toEqual({ seed: 'seed must be between 0 and 4294967295, got -1' });
-  });
-
-  it('explains why n stops at 1024 on this page', () => {
-    expect(validateControls(c({ n: 2048 })).n).toBe('n must be at most 1024 to draw the N×N attention map, got 2048');
-    expect(validateControls(c({ n: 70000 })).n).toBe('n must be between 1 and 1024, got 70000');
-  });
-
-  it('rejects empty and fractional integers', () => {
-    expect(validateControls(c({ n: null }))).toEqual({ n: 'n must be a whole number' });
-    expect(validateControls(c({ d_k: 2.5 }))).toEqual({ d_k: 'd_k must be a whole number, got 2.5' });
-  });
-
-  it('requires temperature > 0', () => {
-    expect(validateControls(c({ temperature: 0 })).temperature).toBe('temperature must be > 0, got 0');
-    expect(validateControls(c({ temperature: -2 })).temperature).toBe('temperature must be > 0, got -2');
-    expect(validateControls(c({ temperature: null })).temperature).toBe('temperature must be a number');
-    expect(validateControls(c({ temperature: 2000 })).temperature).toBe('temperature must be between 0.001 and 1000, got 2000');
-  });
-
-  it('reports every invalid control at once', () => {
-    expect(Object.keys(validateControls(c({ n: 0, d_k: 0, temperature: 0 }))).sort()).toEqual(['d_k', 'n', 'temperature']);
+describe('selectionLabel', () => {
+  it('names the variant and the params that differ from the defaults', () => {
+    expect(selectionLabel({ name: 'softmax', params: {} })).toBe('softmax');
+    expect(selectionLabel({ name: 'performer', params: { features: 8 } })).toBe('performer (features 8)');
+    expect(selectionLabel({ name: 'performer', params: { projection: [[1]] } })).toBe('performer (projection given)');
   });
 });
 
-describe('controlForField', () => {
+describe('targetForField', () => {
   it('maps core error fields to the control that shows them', () => {
-    expect(controlForField('n')).toBe('n');
-    expect(controlForField('workload.n')).toBe('n');
-    expect(controlForField('outputs')).toBe('n');
-    expect(controlForField('workload.d_v')).toBe('d_k');
-    expect(controlForField('d_k')).toBe('d_k');
-    expect(controlForField('variant.temperature')).toBe('temperature');
-    expect(controlForField('workload.seed')).toBe('seed');
-  });
-  it('returns null for fields without a control', () => {
-    expect(controlForField('variant.name')).toBeNull();
-    expect(controlForField('')).toBeNull();
-    expect(controlForField('workload.q')).toBeNull();
+    expect(targetForField('workload.n')).toEqual({ kind: 'workload', control: 'n' });
+    expect(targetForField('workload.k[1]')).toEqual({ kind: 'workload', control: 'given' });
+    expect(targetForField('variant.features')).toEqual({ kind: 'param', param: 'features' });
+    expect(targetForField('variant.name')).toEqual({ kind: 'none' });
+    expect(targetForField('outputs')).toEqual({ kind: 'workload', control: 'n' });
+    expect(targetForField('causal')).toEqual({ kind: 'workload', control: 'causal' });
+    expect(targetForField('')).toEqual({ kind: 'none' });
   });
 });

@@ -1,0 +1,106 @@
+// The whole view as plain data (what the URL hash holds): selected variants, workload, row selection, scale, tab.
+import type { ParamValues } from '../lib/params';
+import type { WorkloadKind } from '../engine/types';
+import { checkExtra, LIMITS, workloadInfo } from '../lib/workloads';
+
+export type Selected = { name: string; params: ParamValues };
+
+export type WorkloadState = {
+  kind: WorkloadKind;
+  /** null while a number box is empty. */
+  n: number | null;
+  d_k: number | null;
+  /** null = same as d_k. */
+  d_v: number | null;
+  seed: number | null;
+  causal: boolean;
+  /** null = the kind's default (on for local). */
+  rope: boolean | null;
+  /** Extra parameters of the kind (clusters, spread, …); absent = default. */
+  extras: Record<string, number>;
+};
+
+export type ScaleMode = 'linear' | 'log';
+export type Tab = 'compare' | 'catalog';
+
+export type ViewState = {
+  variants: Selected[];
+  workload: WorkloadState;
+  row: number | null;
+  locked: boolean;
+  scale: ScaleMode;
+  tab: Tab;
+};
+
+/** At most this many maps at once. */
+export const MAX_VARIANTS = 12;
+
+export const DEFAULT_WORKLOAD: WorkloadState = {
+  kind: 'gaussian',
+  n: 64,
+  d_k: 16,
+  d_v: null,
+  seed: 1,
+  causal: false,
+  rope: null,
+  extras: {},
+};
+
+/** The first view: softmax next to three linear variants on 64 gaussian tokens. */
+export const DEFAULT_VIEW: ViewState = {
+  variants: [
+    { name: 'softmax', params: {} },
+    { name: 'linear_elu', params: {} },
+    { name: 'performer', params: {} },
+    { name: 'based', params: {} },
+  ],
+  workload: DEFAULT_WORKLOAD,
+  row: null,
+  locked: false,
+  scale: 'linear',
+  tab: 'compare',
+};
+
+export type WorkloadErrors = Partial<Record<'kind' | 'n' | 'd_k' | 'd_v' | 'seed' | 'rope' | 'causal' | 'given', string>> &
+  Record<string, string | undefined>;
+
+function checkInt(v: number | null, name: string, min: number, max: number): string | undefined {
+  if (v === null || !Number.isFinite(v)) return `${name} must be a whole number`;
+  if (!Number.isInteger(v)) return `${name} must be a whole number, got ${v}`;
+  if (v < min || v > max) return `${name} must be between ${min} and ${max}, got ${v}`;
+  return undefined;
+}
+
+/** Client-side checks of the workload controls; {} when they make a valid request. */
+export function validateWorkload(w: WorkloadState): WorkloadErrors {
+  const e: WorkloadErrors = {};
+  const info = workloadInfo(w.kind);
+  if (!info) {
+    e.kind = `unknown workload ${w.kind}`;
+    return e;
+  }
+  if (w.kind !== 'given') {
+    const n = checkInt(w.n, 'n', LIMITS.n.min, LIMITS.n.max);
+    if (n) e.n = n;
+    const dk = checkInt(w.d_k, 'd_k', LIMITS.d.min, LIMITS.d.max);
+    if (dk) e.d_k = dk;
+    if (w.d_v !== null) {
+      const dv = checkInt(w.d_v, 'd_v', LIMITS.d.min, LIMITS.d.max);
+      if (dv) e.d_v = dv;
+    }
+    const seed = checkInt(w.seed, 'seed', LIMITS.seed.min, LIMITS.seed.max);
+    if (seed) e.seed = seed;
+  }
+  for (const spec of info.extras) {
+    const v = w.extras[spec.name];
+    if (v === undefined) continue;
+    const err = checkExtra(spec, v);
+    if (err) e[spec.name] = err;
+  }
+  return e;
+}
+
+/** What the sequence length will be (given: the rows of Q), for the N×N budget. */
+export function effectiveN(w: WorkloadState, givenRows: number | null): number | null {
+  return w.kind === 'given' ? givenRows : w.n;
+}

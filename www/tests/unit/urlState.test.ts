@@ -1,0 +1,136 @@
+// URL hash state: every preset round-trips; malformed and hostile hashes are reported and dropped, never trusted.
+import { describe, expect, it } from 'vitest';
+import type { CatalogEntry } from '../../src/engine/types';
+import { PRESETS } from '../../src/state/presets';
+import { parseHash, resolveVariants, serialize } from '../../src/state/urlState';
+import { DEFAULT_VIEW, MAX_VARIANTS, type ViewState } from '../../src/state/view';
+
+const entry = (name: string, params: CatalogEntry['params'] = []): CatalogEntry => ({
+  name, title: name, family: 'f', idea: '', paper: { title: '', authors: '', venue: '', year: 2020 }, spec_section: '',
+  cost: { time: '', memory: '' }, row_normalized: true, signed: false, supports: { causal: true, non_causal: true }, params, formula_tex: '', confirmed: true,
+});
+const num = (name: string, min: number | null, max: number | null, kind: 'number' | 'integer' = 'number') => ({
+  name, kind, default: 1, default_note: null, min, max, log_scale: false, description: '', choices: null,
+});
+const CATALOG = [entry('softmax', [num('temperature', 0.001, 1000)]), entry('performer', [num('features', 1, 1024, 'integer'), { ...num('projection', null, null), kind: 'matrix' as const }]), entry('linear_elu')];
+
+describe('serialize / parseHash round trip', () => {
+  it('the default view is the empty hash and serialises to a readable one', () => {
+    expect(parseHash('')).toEqual({ state: DEFAULT_VIEW, problems: [] });
+    expect(serialize(DEFAULT_VIEW)).toBe('#v=softmax,linear_elu,performer,based&w=gaussian&n=64&d_k=16&seed=1&causal=0');
+  });
+
+  for (const p of PRESETS) {
+    it(`round-trips the preset "${p.id}"`, () => {
+      const hash = serialize(p.state);
+      const parsed = parseHash(hash);
+      expect(parsed.problems).toEqual([]);
+      expect(parsed.state).toEqual(p.state);
+      expect(serialize(parsed.state)).toBe(hash);
+    });
+  }
+
+  it('round-trips selection, lock, scale, tab, rope, d_v and extras', () => {
+    const s: ViewState = {
+      ...DEFAULT_VIEW,
+      variants: [{ name: 'performer', params: { features: 8, hyperbolic: true, kernel: 'relu' } }, { name: 'softmax', params: { temperature: 0.25 } }],
+      workload: { kind: 'clustered', n: 200, d_k: 8, d_v: 4, seed: 7, causal: true, rope: true, extras: { clusters: 3, spread: 0.5 } },
+      row: 12, locked: true, scale: 'log', tab: 'catalog',
+    };
+    const parsed = parseHash(serialize(s));
+    expect(parsed).toEqual({ state: s, problems: [] });
+  });
+
+  it('keeps matrix params and given data out of the URL', () => {
+    const s: ViewState = { ...DEFAULT_VIEW, variants: [{ name: 'performer', params: { projection: [[1, 2]] } }] };
+    expect(serialize(s)).toContain('v=performer&');
+  });
+});
+
+describe('parseHash: strict and safe', () => {
+  const problemsOf = (h: string) => parseHash(h).problems.join(' | ');
+
+  it('drops script tags and markup in variant names and values, reporting them', () => {
+    const r = parseHash('#v=softmax,<script>alert(1)</script>,linear_elu&n=<img src=x onerror=alert(1)>');
+    expect(r.state.variants.map((v) => v.name)).toEqual(['softmax', 'linear_elu']);
+    expect(r.state.workload.n).toBe(64);
+    expect(r.problems.length).toBeGreaterThanOrEqual(2);
+    const enc = parseHash(`#v=${encodeURIComponent('<svg onload=alert(1)>')}`);
+    expect(enc.state.variants).toEqual([]);
+    expect(enc.problems[0]).toMatch(/not a variant name/);
+  });
+
+  it('rejects huge numbers, NaN, Infinity, fractions and negatives where they do not belong', () => {
+    expect(problemsOf('#n=1e308')).toMatch(/n=.*whole number in 1..65536/);
+    expect(parseHash('#n=1e308').state.workload.n).toBe(64);
+    expect(problemsOf('#n=NaN')).toMatch(/dropped n="NaN"/);
+    expect(problemsOf('#d_k=Infinity')).toMatch(/dropped d_k/);
+    expect(problemsOf('#seed=-1')).toMatch(/dropped seed/);
+    expect(problemsOf('#n=12.5')).toMatch(/dropped n/);
+    expect(problemsOf('#n=99999999999999999999999')).toMatch(/dropped n/);
+    expect(parseHash('#v=softmax(temperature:NaN)').state.variants[0]).toEqual({ name: 'softmax', params: {} });
+    expect(parseHash('#v=softmax(temperature:1e999)').problems.join()).toMatch(/temperature/);
+  });
+
+  it('reports unknown fields, bad flags, bad enums, repeats and malformed encoding', () => {
+    expect(problemsOf('#foo=1')).toMatch(/unknown field "foo"/);
+    expect(problemsOf('#causal=yes')).toMatch(/causal="yes"/);
+    expect(problemsOf('#scale=cubic')).toMatch(/scale="cubic"/);
+    expect(problemsOf('#w=evil')).toMatch(/w="evil"/);
+    expect(problemsOf('#n=8&n=9')).toMatch(/repeated n/);
+    expect(parseHash('#n=8&n=9').state.workload.n).toBe(8);
+    expect(problemsOf('#n=%E0%A4%A')).toMatch(/malformed percent-encoding/);
+    expect(problemsOf('#v=softmax(temperature:1')).toMatch(/unbalanced/);
+    expect(problemsOf('#v=softmax((a:1))')).toMatch(/unbalanced/);
+    expect(problemsOf('#clusters=3')).toMatch(/not a parameter of the gaussian workload/);
+    expect(problemsOf('#w=clustered&clusters=0')).toMatch(/clusters/);
+  });
+
+  it('range-checks the row against n and drops a lock without a row', () => {
+    expect(parseHash('#n=16&row=15&lock=1').state).toMatchObject({ row: 15, locked: true });
+    const r = parseHash('#n=16&row=16&lock=1');
+    expect(r.state).toMatchObject({ row: null, locked: false });
+    expect(r.problems.join()).toMatch(/row/);
+  });
+
+  it('caps the number of variants and refuses very long hashes', () => {
+    const many = Array.from({ length: MAX_VARIANTS + 3 }, () => 'softmax').join(',');
+    const r = parseHash(`#v=${many}`);
+    expect(r.state.variants).toHaveLength(MAX_VARIANTS);
+    expect(r.problems.join()).toMatch(/kept the first/);
+    expect(parseHash(`#v=${'a'.repeat(5000)}`).problems.join()).toMatch(/longer than/);
+  });
+
+  it('echoes hostile text only as short plain ASCII', () => {
+    const r = parseHash(`#${'\u202e<b>'.repeat(30)}=1`);
+    for (const p of r.problems) {
+      expect(p.length).toBeLessThan(120);
+      expect(/[^\x20-\x7e…]/.test(p)).toBe(false);
+    }
+  });
+});
+
+describe('resolveVariants against the catalog', () => {
+  it('drops unknown variants and params, range-checks values, keeps the rest', () => {
+    const r = resolveVariants(
+      [
+        { name: 'nosuch', params: {} },
+        { name: 'performer', params: { features: 8, bogus: 1, projection: 3 } },
+        { name: 'softmax', params: { temperature: 5000 } },
+        { name: 'performer', params: { features: 2.5 } },
+      ],
+      CATALOG,
+    );
+    expect(r.variants).toEqual([
+      { name: 'performer', params: { features: 8 } },
+      { name: 'softmax', params: {} },
+      { name: 'performer', params: {} },
+    ]);
+    const text = r.problems.join(' | ');
+    expect(text).toMatch(/unknown variant "nosuch"/);
+    expect(text).toMatch(/performer.bogus/);
+    expect(text).toMatch(/projection cannot come from the URL/);
+    expect(text).toMatch(/temperature must be at most 1000/);
+    expect(text).toMatch(/features must be a whole number/);
+  });
+});
