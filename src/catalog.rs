@@ -68,7 +68,7 @@ pub struct Supports {
 }
 
 /// One parameter of a variant.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct ParamSchema {
     /// Field name inside `variant`.
     pub name: &'static str,

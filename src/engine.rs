@@ -41,15 +41,32 @@ pub async fn evaluate(request: &Request, gpu: GpuAvailability<'_>) -> Result<Res
     };
 
     let compute_start = now();
-    let result = match ctx {
-        Some(ctx) => {
-            let (result, timing) = gpu::run(ctx, &variant, &qkv, causal, want_attention).await?;
+    let gpu_result = match ctx {
+        Some(ctx) => Some(gpu::run(ctx, &variant, &qkv, causal, want_attention).await),
+        None => None,
+    };
+    let (result, backend, backend_note) = match gpu_result {
+        Some(Ok((result, timing))) => {
             if let Some(kernel_ms) = timing.kernel_ms {
                 timing_ms.insert("gpu_kernel".to_owned(), kernel_ms);
             }
-            result
+            (result, backend, backend_note)
         }
-        None => variant.forward_cpu(&qkv, causal, want_attention)?,
+        // `auto` runs what the GPU has no kernel for on the CPU, and says so.
+        Some(Err(Error::NoGpuForm { message })) if request.backend == BackendChoice::Auto => {
+            let result = variant.forward_cpu(&qkv, causal, want_attention)?;
+            (
+                result,
+                Backend::Cpu,
+                Some(format!("{message}; ran the CPU reference")),
+            )
+        }
+        Some(Err(err)) => return Err(err),
+        None => (
+            variant.forward_cpu(&qkv, causal, want_attention)?,
+            backend,
+            backend_note,
+        ),
     };
     timing_ms.insert("compute".to_owned(), ms_since(compute_start));
     if let Some((i, j, x)) = result.output.first_non_finite() {

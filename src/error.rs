@@ -64,6 +64,12 @@ pub enum Error {
         /// Which limit, with both numbers.
         message: String,
     },
+    /// The variant (with this mask) has no GPU kernel; `auto` falls back to the CPU.
+    #[error("backend: {message}")]
+    NoGpuForm {
+        /// Which variant and mask, and why.
+        message: String,
+    },
     /// Device creation, validation, submission or readback failed.
     #[error("backend: GPU {op} failed: {message}")]
     Gpu {
@@ -111,7 +117,7 @@ impl Error {
             | Error::NonFinite { field, .. }
             | Error::GpuLimit { field, .. }
             | Error::Numerical { field, .. } => field,
-            Error::NoAdapter { .. } | Error::Gpu { .. } => "backend",
+            Error::NoAdapter { .. } | Error::NoGpuForm { .. } | Error::Gpu { .. } => "backend",
         }
     }
 

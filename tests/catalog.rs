@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 fn request(variant: Value) -> attnscope::Result<Request> {
     Request::from_value(json!({"variant": variant, "backend": "cpu",
-                               "workload": {"kind": "gaussian", "n": 4, "d_k": 4}}))
+                               "workload": {"kind": "gaussian", "n": 16, "d_k": 4}}))
 }
 
 fn number(param: &ParamSchema, x: f64) -> Value {

@@ -166,3 +166,45 @@ fn inputs_scaled_by_100_stay_finite() {
         }
     }
 }
+
+/// The low-rank variants' factored outputs equal `A V` with their implicit `A` (they are linear
+/// in V), and FNet's FFT equals its explicit cos/sin products.
+#[test]
+fn low_rank_outputs_are_their_attention_times_v_and_fnet_fft_equals_tables() {
+    let variants = [
+        (json!({"name": "linformer", "k": 4, "seed": 2}), false),
+        (json!({"name": "nystrom", "landmarks": 3}), false),
+        (
+            json!({"name": "nystrom", "landmarks": 5, "pinv": "svd"}),
+            false,
+        ),
+        (json!({"name": "flare", "m": 4, "seed": 1}), false),
+        (json!({"name": "flare", "m": 4, "seed": 1}), true),
+    ];
+    for n in [5, 7, 64, 257] {
+        let qkv = gaussian(n, 6, 5, 21);
+        for (variant, causal) in &variants {
+            let spec = VariantSpec::from_json(variant).unwrap();
+            let with = spec.forward_cpu(&qkv, *causal, true).unwrap();
+            let without = spec.forward_cpu(&qkv, *causal, false).unwrap();
+            let a_v = with.attention.as_ref().unwrap().matmul(&qkv.v).unwrap();
+            let what = format!("{variant} n={n} causal={causal}");
+            assert_matrix_close(
+                &format!("A V {what}"),
+                &with.output,
+                &a_v,
+                Tolerance::CPU_FORMS,
+            );
+            assert_eq!(without.output, with.output, "{what}");
+        }
+        let tables = attnscope::attention::fnet::mix_by_tables(&qkv.v).unwrap();
+        let fft = attnscope::attention::fnet::mix_by_fft(&qkv.v);
+        // Sums of n·d terms of size ~1 in f32 tables: a few 1e-6 relative to their scale.
+        let scale = tables.data().iter().fold(0.0f32, |m, x| m.max(x.abs()));
+        let tol = Tolerance {
+            abs: 1e-5 * f64::from(scale),
+            rel: 0.0,
+        };
+        assert_matrix_close(&format!("fnet n={n}"), &fft, &tables, tol);
+    }
+}

@@ -41,9 +41,14 @@ fn check_variant(variant: serde_json::Value, d_k: usize, d_v: usize) {
 
 /// As [`check_variant`], with RoPE on or off.
 fn check_variant_with(variant: serde_json::Value, d_k: usize, d_v: usize, rope: bool) {
+    check_masks(variant, d_k, d_v, rope, &[false, true]);
+}
+
+/// The GPU = CPU table for the given masks.
+fn check_masks(variant: serde_json::Value, d_k: usize, d_v: usize, rope: bool, masks: &[bool]) {
     let Some(ctx) = gpu() else { return };
     for n in [1, 7, 64, 257] {
-        for causal in [false, true] {
+        for &causal in masks {
             let request = |backend: &str| {
                 json!({"variant": variant, "causal": causal, "backend": backend,
                        "workload": {"kind": "gaussian", "n": n, "d_k": d_k, "d_v": d_v, "seed": n,
@@ -174,6 +179,90 @@ fn neighborhood_gpu_matches_cpu() {
             Tolerance::GPU_F32,
         );
     }
+}
+
+#[test]
+fn low_rank_and_fnet_gpu_match_cpu() {
+    // n = 1 is below every landmark and projection count used here, so those start at n = 7.
+    check_masks(
+        json!({"name": "linformer", "k": 1, "seed": 3}),
+        16,
+        16,
+        false,
+        &[false],
+    );
+    check_masks(
+        json!({"name": "linformer", "k": 1, "seed": 3}),
+        16,
+        16,
+        true,
+        &[false],
+    );
+    check_masks(
+        json!({"name": "nystrom", "landmarks": 1}),
+        16,
+        16,
+        false,
+        &[false],
+    );
+    check_masks(
+        json!({"name": "flare", "m": 8, "seed": 2}),
+        16,
+        16,
+        false,
+        &[false],
+    );
+    check_masks(json!({"name": "fnet"}), 8, 8, false, &[false]);
+}
+
+#[test]
+fn nystrom_with_several_landmarks_gpu_matches_cpu() {
+    let Some(ctx) = gpu() else { return };
+    for pinv in ["iterative", "svd"] {
+        let request = |backend: &str| {
+            json!({"variant": {"name": "nystrom", "landmarks": 8, "pinv": pinv}, "backend": backend,
+                   "workload": {"kind": "gaussian", "n": 100, "d_k": 8, "seed": 4},
+                   "outputs": ["output", "attention"]})
+        };
+        let (gpu, cpu) = (evaluate(request("gpu"), ctx), evaluate(request("cpu"), ctx));
+        // Z amplifies the f32 error of Ã by about cond(Ã): a looser tolerance than one softmax.
+        let tol = Tolerance {
+            abs: 2e-4,
+            rel: 2e-3,
+        };
+        assert_matrix_close(
+            "A",
+            gpu.attention.as_ref().unwrap(),
+            cpu.attention.as_ref().unwrap(),
+            tol,
+        );
+        assert_matrix_close(
+            "O",
+            gpu.output.as_ref().unwrap(),
+            cpu.output.as_ref().unwrap(),
+            tol,
+        );
+    }
+}
+
+#[test]
+fn causal_flare_runs_on_the_cpu_under_auto_and_is_refused_on_the_gpu() {
+    let Some(ctx) = gpu() else { return };
+    let request = |backend: &str| {
+        json!({"variant": {"name": "flare", "m": 4}, "causal": true, "backend": backend,
+               "workload": {"kind": "gaussian", "n": 16, "d_k": 4, "seed": 1}})
+    };
+    let auto = evaluate(request("auto"), ctx);
+    assert_eq!(auto.backend, Backend::Cpu);
+    assert!(auto.backend_note.unwrap().contains("no causal GPU kernel"));
+    let refused = Request::from_value(request("gpu")).unwrap();
+    let err = pollster::block_on(attnscope::evaluate(&refused, Ok(ctx))).unwrap_err();
+    assert_eq!(err.field(), "backend");
+    let linformer = Request::from_value(json!({"variant": {"name": "linformer"}, "causal": true,
+        "workload": {"kind": "gaussian", "n": 16, "d_k": 4}}))
+    .unwrap();
+    let err = pollster::block_on(attnscope::evaluate(&linformer, Ok(ctx))).unwrap_err();
+    assert_eq!(err.field(), "causal");
 }
 
 #[test]

@@ -426,3 +426,139 @@ fn neighborhood_rejects_an_even_or_too_long_kernel() {
     let err = pollster::block_on(attnscope::evaluate(&too_long, Err("cpu"))).unwrap_err();
     assert_eq!(err.field(), "variant.kernel");
 }
+
+// ── Low-rank and mixing (variants.md §3, §10) ────────────────────────────────────────────────
+
+#[test]
+fn linformer_matches_section_3_1() {
+    let variant = json!({"name": "linformer", "projection": [[0.5, 0.3, 0.2], [0.1, 0.6, -0.4]]});
+    let response = run(variant.clone(), false);
+    check(
+        &response,
+        &[
+            [0.2947, 0.4540, -0.1080],
+            [0.2993, 0.4505, -0.1011],
+            [0.3023, 0.4482, -0.0965],
+        ],
+        &[[-0.0292, 0.0814], [-0.0039, 0.0975], [0.0128, 0.1082]],
+    );
+    assert_eq!(serde_json::to_value(&response.variant).unwrap()["k"], 2);
+    let causal = Request::from_value(json!({"variant": variant, "causal": true,
+        "workload": toy_workload_json(), "backend": "cpu"}))
+    .unwrap();
+    let err = pollster::block_on(attnscope::evaluate(&causal, Err("cpu"))).unwrap_err();
+    assert_eq!(err.field(), "causal");
+}
+
+fn run_toy4(variant: serde_json::Value) -> Response {
+    let request = Request::from_value(json!({
+        "variant": variant, "workload": common::toy4_workload_json(), "backend": "cpu"
+    }))
+    .unwrap();
+    pollster::block_on(attnscope::evaluate(&request, Err("cpu test"))).unwrap()
+}
+
+#[test]
+fn nystrom_matches_section_3_2() {
+    let expected_a = [
+        [0.9212, -0.0294, -0.3098, 0.4181],
+        [-0.1654, 0.5116, 0.7335, -0.0797],
+        [-0.2733, 0.5653, 0.8371, -0.1290],
+        [0.3425, 0.2587, 0.2458, 0.1530],
+    ];
+    let expected_o = [
+        [-0.4264, 2.1349],
+        [2.1148, -0.5554],
+        [2.3669, -0.8223],
+        [0.9269, 0.7021],
+    ];
+    // cond(Ã) = 5.3: six iterations and the exact SVD pseudo-inverse agree to 4 decimals.
+    for pinv in ["iterative", "svd"] {
+        let response = run_toy4(json!({"name": "nystrom", "landmarks": 2, "pinv": pinv}));
+        let a = response.attention.as_ref().unwrap();
+        assert_close(
+            pinv,
+            a.data(),
+            &flat(&expected_a),
+            Tolerance::WORKED_EXAMPLE,
+        );
+        let o = response.output.as_ref().unwrap();
+        assert_close(
+            pinv,
+            o.data(),
+            &flat(&expected_o),
+            Tolerance::WORKED_EXAMPLE,
+        );
+    }
+}
+
+#[test]
+fn nystrom_iterations_converge_to_the_exact_pseudo_inverse() {
+    use attnscope::attention::lowrank::nystrom::{landmarks, NystromParams, Pinv};
+    let qkv = common::gaussian(64, 8, 8, 3);
+    let l = landmarks(&qkv, 8).unwrap();
+    let exact = NystromParams {
+        landmarks: 8,
+        iterations: 6,
+        pinv: Pinv::Svd,
+    };
+    let z_exact = exact.pseudo_inverse(&l.a).unwrap();
+    let err = |iterations| {
+        let p = NystromParams {
+            iterations,
+            pinv: Pinv::Iterative,
+            ..exact.clone()
+        };
+        let z = p.pseudo_inverse(&l.a).unwrap();
+        z.data()
+            .iter()
+            .zip(z_exact.data())
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max)
+    };
+    assert!(err(30) < 1e-3 * z_exact.data().iter().fold(0.0f32, |m, x| m.max(x.abs())));
+    assert!(err(30) <= err(2), "more iterations should not be worse");
+}
+
+#[test]
+fn flare_matches_section_3_3() {
+    let latents = json!({"name": "flare", "latents": [[0.7, -0.2], [-0.3, 0.9]]});
+    check(
+        &run(latents.clone(), false),
+        &[
+            [0.4132, 0.3380, 0.2487],
+            [0.3037, 0.3751, 0.3212],
+            [0.2691, 0.3868, 0.3441],
+        ],
+        &[[1.1594, 0.6128], [1.2674, 0.3928], [1.3015, 0.3234]],
+    );
+    check(
+        &run(latents, true),
+        &[
+            [1.0, 0.0, 0.0],
+            [0.4220, 0.5780, 0.0],
+            [0.2691, 0.3868, 0.3441],
+        ],
+        &[[1.0, 2.0], [0.4220, 0.2660], [1.3015, 0.3234]],
+    );
+}
+
+#[test]
+fn fnet_matches_section_10() {
+    check(
+        &run(json!({"name": "fnet"}), false),
+        &[[1.0, 1.0, 1.0], [1.0, -0.5, -0.5], [1.0, -0.5, -0.5]],
+        &[[5.5, 2.5], [1.75, -2.75], [1.75, -2.75]],
+    );
+    // The token-mixing part alone: C_N V.
+    let t = common::toy();
+    let (c_n, _) = attnscope::attention::fnet::dft_tables(3);
+    let sequence_only = c_n.matmul(&t.v).unwrap();
+    let expected = [[4.0, 1.5], [-0.5, 2.25], [-0.5, 2.25]];
+    assert_close(
+        "C_N V",
+        sequence_only.data(),
+        &flat(&expected),
+        Tolerance::WORKED_EXAMPLE,
+    );
+}

@@ -61,22 +61,36 @@ async fn webgpu_kernels_match_the_cpu_reference() {
         return;
     };
     assert_eq!(ctx.adapter().backend, "BrowserWebGpu");
+    let both = [false, true];
     let variants = [
-        json!({"name": "softmax"}),
-        json!({"name": "linear_elu"}),
-        json!({"name": "linear_relu", "delta": 1e-3, "chunk_size": 5}),
-        json!({"name": "performer", "features": 16, "seed": 5}),
-        json!({"name": "performer", "features": 8, "hyperbolic": true}),
-        json!({"name": "cosformer"}),
-        json!({"name": "based"}),
-        json!({"name": "taylorshift", "tau": 2.0}),
-        json!({"name": "rebased"}),
-        json!({"name": "sliding_window", "window": 5}),
-        json!({"name": "neighborhood", "kernel": 1}),
+        (json!({"name": "softmax"}), &both[..]),
+        (json!({"name": "linear_elu"}), &both[..]),
+        (
+            json!({"name": "linear_relu", "delta": 1e-3, "chunk_size": 5}),
+            &both[..],
+        ),
+        (
+            json!({"name": "performer", "features": 16, "seed": 5}),
+            &both[..],
+        ),
+        (
+            json!({"name": "performer", "features": 8, "hyperbolic": true}),
+            &both[..],
+        ),
+        (json!({"name": "cosformer"}), &both[..]),
+        (json!({"name": "based"}), &both[..]),
+        (json!({"name": "taylorshift", "tau": 2.0}), &both[..]),
+        (json!({"name": "rebased"}), &both[..]),
+        (json!({"name": "sliding_window", "window": 5}), &both[..]),
+        (json!({"name": "neighborhood", "kernel": 1}), &both[..]),
+        (json!({"name": "linformer", "k": 1}), &both[..1]),
+        (json!({"name": "nystrom", "landmarks": 1}), &both[..1]),
+        (json!({"name": "flare", "m": 8}), &both[..1]),
+        (json!({"name": "fnet"}), &both[..1]),
     ];
-    for variant in variants {
+    for (variant, masks) in variants {
         for n in [1, 7, 64, 257] {
-            for causal in [false, true] {
+            for &causal in masks {
                 let request = |backend: &str| {
                     json!({"variant": variant, "causal": causal, "backend": backend,
                            "workload": {"kind": "gaussian", "n": n, "d_k": 8, "d_v": 8, "seed": n},

@@ -5,8 +5,10 @@
 //! Every variant returns the output `O` and, where it is linear in `V`, the implicit attention
 //! matrix `A` with `O = A V` (variants.md §0).
 
+pub mod fnet;
 pub mod kernel;
 pub mod local;
+pub mod lowrank;
 pub mod mask;
 pub mod rope;
 pub mod softmax;
@@ -16,6 +18,7 @@ use crate::schema::params_from_value;
 use crate::schema::parse::split_tag;
 use crate::tensor::Matrix;
 use crate::workload::Qkv;
+use fnet::FnetParams;
 use kernel::cosformer::{CosFeatures, CosformerParams};
 use kernel::elu::{EluPlusOne, LinearEluParams};
 use kernel::performer::{Favor, PerformerParams};
@@ -23,6 +26,7 @@ use kernel::relu::{LinearReluParams, Relu};
 use kernel::taylor::{Taylor, TaylorParams, TaylorShiftParams};
 use kernel::{KernelSetup, Normaliser};
 use local::{NeighborhoodParams, SlidingWindowParams};
+use lowrank::{flare::FlareParams, linformer::LinformerParams, nystrom::NystromParams};
 use mask::Mask;
 use serde::Serialize;
 use serde_json::Value;
@@ -53,6 +57,14 @@ pub enum VariantSpec {
     SlidingWindow(SlidingWindowParams),
     /// Neighborhood attention, k keys per query (§9.2).
     Neighborhood(NeighborhoodParams),
+    /// Linformer, keys and values projected to length k (§3.1).
+    Linformer(LinformerParams),
+    /// Nyströmformer, landmarks and a pseudo-inverse (§3.2).
+    Nystrom(NystromParams),
+    /// FLARE, routing through latent queries (§3.3).
+    Flare(FlareParams),
+    /// FNet, Fourier token mixing (§10).
+    Fnet(FnetParams),
 }
 
 /// The result of running a variant.
@@ -80,6 +92,10 @@ impl VariantSpec {
         "rebased",
         "sliding_window",
         "neighborhood",
+        "linformer",
+        "nystrom",
+        "flare",
+        "fnet",
     ];
 
     /// Parses `{"name": ..., ...params}`; unknown names and parameters are errors naming the field.
@@ -96,7 +112,11 @@ impl VariantSpec {
             "taylorshift" => VariantSpec::Taylorshift(params_from_value("variant", p)?),
             "rebased" => VariantSpec::Rebased(params_from_value("variant", p)?),
             "sliding_window" => VariantSpec::SlidingWindow(params_from_value("variant", p)?),
-            _ => VariantSpec::Neighborhood(params_from_value("variant", p)?),
+            "neighborhood" => VariantSpec::Neighborhood(params_from_value("variant", p)?),
+            "linformer" => VariantSpec::Linformer(params_from_value("variant", p)?),
+            "nystrom" => VariantSpec::Nystrom(params_from_value("variant", p)?),
+            "flare" => VariantSpec::Flare(params_from_value("variant", p)?),
+            _ => VariantSpec::Fnet(params_from_value("variant", p)?),
         };
         spec.validate()?;
         Ok(spec)
@@ -115,6 +135,10 @@ impl VariantSpec {
             kernel::taylor::rebased_catalog_entry(),
             local::sliding_window_catalog_entry(),
             local::neighborhood_catalog_entry(),
+            lowrank::linformer::catalog_entry(),
+            lowrank::nystrom::catalog_entry(),
+            lowrank::flare::catalog_entry(),
+            fnet::catalog_entry(),
         ]
     }
 
@@ -131,6 +155,10 @@ impl VariantSpec {
             VariantSpec::Rebased(_) => "rebased",
             VariantSpec::SlidingWindow(_) => "sliding_window",
             VariantSpec::Neighborhood(_) => "neighborhood",
+            VariantSpec::Linformer(_) => "linformer",
+            VariantSpec::Nystrom(_) => "nystrom",
+            VariantSpec::Flare(_) => "flare",
+            VariantSpec::Fnet(_) => "fnet",
         }
     }
 
@@ -145,7 +173,25 @@ impl VariantSpec {
             VariantSpec::Taylorshift(p) => p.validate(),
             VariantSpec::SlidingWindow(p) => p.validate(),
             VariantSpec::Neighborhood(p) => p.validate(),
+            VariantSpec::Linformer(p) => p.validate(),
+            VariantSpec::Nystrom(p) => p.validate(),
+            VariantSpec::Flare(p) => p.validate(),
+            VariantSpec::Fnet(_) => Ok(()),
         }
+    }
+
+    /// Rejects a mask the variant has no form for, naming `causal`.
+    pub fn check_mask(&self, causal: bool) -> Result<()> {
+        let why = match self {
+            VariantSpec::Linformer(_) => "the projection mixes future tokens into every key",
+            VariantSpec::Nystrom(_) => "the landmarks average over future tokens",
+            VariantSpec::Fnet(_) => "the Fourier transform mixes every token (encoder-only)",
+            _ => return Ok(()),
+        };
+        if causal {
+            return Err(lowrank::no_causal_form(self.name(), why));
+        }
+        Ok(())
     }
 
     /// Each row's support for a request's `causal` flag.
@@ -181,18 +227,24 @@ impl VariantSpec {
         match self {
             VariantSpec::Softmax(p) => VariantSpec::Softmax(p.resolved(d_k)),
             VariantSpec::SlidingWindow(p) => VariantSpec::SlidingWindow(p.resolved(d_k)),
+            VariantSpec::Linformer(p) => VariantSpec::Linformer(p.resolved()),
+            VariantSpec::Flare(p) => VariantSpec::Flare(p.resolved()),
             VariantSpec::Performer(p) => VariantSpec::Performer(p.resolved()),
             other => other.clone(),
         }
     }
 
-    /// The feature map, normaliser and chunk size of a kernel variant; `None` for softmax.
+    /// The feature map, normaliser and chunk size of a kernel variant; `None` for the others.
     pub fn kernel_setup(&self, qkv: &Qkv) -> Result<Option<KernelSetup>> {
         let (q, k, n) = (&qkv.q, &qkv.k, qkv.n());
         let setup = match self {
             VariantSpec::Softmax(_)
             | VariantSpec::SlidingWindow(_)
-            | VariantSpec::Neighborhood(_) => return Ok(None),
+            | VariantSpec::Neighborhood(_)
+            | VariantSpec::Linformer(_)
+            | VariantSpec::Nystrom(_)
+            | VariantSpec::Flare(_)
+            | VariantSpec::Fnet(_) => return Ok(None),
             VariantSpec::LinearElu(p) => KernelSetup::new(
                 &EluPlusOne,
                 q,
@@ -264,6 +316,7 @@ impl VariantSpec {
         causal: bool,
         want_attention: bool,
     ) -> Result<AttentionOutput> {
+        self.check_mask(causal)?;
         if let Some((scale, mask)) = self.softmax_form(qkv, causal)? {
             let (output, attention) =
                 softmax::softmax_attention(&qkv.with_rope_applied(), scale, mask);
@@ -271,6 +324,19 @@ impl VariantSpec {
                 output,
                 attention: want_attention.then_some(attention),
             });
+        }
+        match self {
+            VariantSpec::Linformer(p) => {
+                return lowrank::linformer::forward(p, &qkv.with_rope_applied(), want_attention)
+            }
+            VariantSpec::Nystrom(p) => {
+                return lowrank::nystrom::forward(p, &qkv.with_rope_applied(), want_attention)
+            }
+            VariantSpec::Flare(p) => {
+                return lowrank::flare::forward(p, &qkv.with_rope_applied(), causal, want_attention)
+            }
+            VariantSpec::Fnet(_) => return fnet::forward(qkv, want_attention),
+            _ => {}
         }
         let Some(s) = self.kernel_setup(qkv)? else {
             return Err(Error::invalid(

@@ -112,3 +112,37 @@ pub async fn read_matrix(
     let values: Vec<f32> = bytemuck::pod_collect_to_vec(&bytes[..rows * cols * 4]);
     Matrix::from_vec(rows, cols, values)
 }
+
+/// Results to copy out of one submission: each `add` records a copy into a fresh download buffer;
+/// `read` maps them all after the submission.
+#[derive(Default)]
+pub struct Readback {
+    downloads: Vec<(wgpu::Buffer, usize, usize)>,
+}
+
+impl Readback {
+    /// Records a copy of the `rows × cols` f32 matrix in `source`; returns its index for `read`.
+    pub fn add(
+        &mut self,
+        ctx: &GpuContext,
+        encoder: &mut wgpu::CommandEncoder,
+        source: &wgpu::Buffer,
+        rows: usize,
+        cols: usize,
+    ) -> usize {
+        let bytes = (rows * cols * 4) as u64;
+        let download = download_buffer(ctx, "readback", bytes);
+        encoder.copy_buffer_to_buffer(source, 0, &download, 0, bytes);
+        self.downloads.push((download, rows, cols));
+        self.downloads.len() - 1
+    }
+
+    /// Every recorded matrix, in order (call after submitting the encoder).
+    pub async fn read(self, ctx: &GpuContext) -> Result<Vec<Matrix>> {
+        let mut out = Vec::with_capacity(self.downloads.len());
+        for (download, rows, cols) in &self.downloads {
+            out.push(read_matrix(ctx, download, *rows, *cols).await?);
+        }
+        Ok(out)
+    }
+}

@@ -46,6 +46,10 @@ pub async fn run(
             pipelines::attn_softmax::run(ctx, &rotated, scale as f32, mask, want_attention).await?;
         return Ok((AttentionOutput { output, attention }, timing));
     }
+    if let Some(result) = run_composed(ctx, spec, qkv, causal, want_attention).await? {
+        let (output, attention, timing) = result;
+        return Ok((AttentionOutput { output, attention }, timing));
+    }
     let Some((features, norm, chunk)) = kernel_features(spec, qkv)? else {
         return Err(Error::invalid(
             "variant.name",
@@ -63,6 +67,45 @@ pub async fn run(
     Ok((AttentionOutput { output, attention }, timing))
 }
 
+/// The low-rank family and FNet, composed of softmax and matmul passes; `None` for the others.
+async fn run_composed(
+    ctx: &GpuContext,
+    spec: &VariantSpec,
+    qkv: &Qkv,
+    causal: bool,
+    want: bool,
+) -> Result<Option<pipelines::lowrank::RunResult>> {
+    let n = qkv.n() as u64;
+    let composed = matches!(
+        spec,
+        VariantSpec::Linformer(_)
+            | VariantSpec::Nystrom(_)
+            | VariantSpec::Flare(_)
+            | VariantSpec::Fnet(_)
+    );
+    if !composed {
+        return Ok(None);
+    }
+    spec.check_mask(causal)?;
+    if causal {
+        return Err(Error::NoGpuForm {
+            message: format!(
+                "{} has no causal GPU kernel (its causal form is derived in the spec)",
+                spec.name()
+            ),
+        });
+    }
+    // The largest intermediate is n × n (A, or FNet's DFT table) or n × (k | m | d_v).
+    ctx.check_fits(qkv, want, 4 * n * n)?;
+    let rotated = qkv.with_rope_applied();
+    Ok(Some(match spec {
+        VariantSpec::Linformer(p) => pipelines::lowrank::linformer(ctx, p, &rotated, want).await?,
+        VariantSpec::Nystrom(p) => pipelines::lowrank::nystrom(ctx, p, &rotated, want).await?,
+        VariantSpec::Flare(p) => pipelines::lowrank::flare(ctx, p, &rotated, want).await?,
+        _ => pipelines::fnet::run(ctx, &qkv.v, want).await?,
+    }))
+}
+
 /// The GPU description of a kernel variant's feature map, its normaliser guard and chunk size;
 /// `None` for variants outside the kernel family.
 fn kernel_features(
@@ -78,9 +121,13 @@ fn kernel_features(
         aux: None,
     };
     Ok(Some(match spec {
-        VariantSpec::Softmax(_) | VariantSpec::SlidingWindow(_) | VariantSpec::Neighborhood(_) => {
-            return Ok(None)
-        }
+        VariantSpec::Softmax(_)
+        | VariantSpec::SlidingWindow(_)
+        | VariantSpec::Neighborhood(_)
+        | VariantSpec::Linformer(_)
+        | VariantSpec::Nystrom(_)
+        | VariantSpec::Flare(_)
+        | VariantSpec::Fnet(_) => return Ok(None),
         VariantSpec::LinearElu(p) => (
             plain(FeatureKind::Elu, d),
             Normaliser::PlusEps(p.eps),
@@ -171,6 +218,7 @@ pub const PARAMS_LAYOUT: &[(&str, usize)] = &[
     ),
     ("ExpParams", std::mem::size_of::<params::ExpParams>()),
     ("RopeParams", std::mem::size_of::<params::RopeParams>()),
+    ("MatmulParams", std::mem::size_of::<params::MatmulParams>()),
 ];
 
 /// Invocations per workgroup of every shader.

@@ -73,9 +73,23 @@ pub struct RopeParams {
     pub _pad: [u32; 2],
 }
 
+/// Mirrors `shaders/matmul.wgsl::MatmulParams`: keep in sync.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+pub struct MatmulParams {
+    pub m: u32,
+    pub n: u32,
+    pub k: u32,
+    pub _pad0: u32,
+    pub alpha: f32,
+    pub beta: f32,
+    pub _pad1: [u32; 2],
+}
+
 // WGSL uniform structs are laid out in 16-byte multiples: every block here is a multiple of 16 bytes.
 const _: () = assert!(std::mem::size_of::<AttnSoftmaxParams>() == 32);
 const _: () = assert!(std::mem::size_of::<KernelAttnParams>() == 32);
 const _: () = assert!(std::mem::size_of::<FeatureParams>() == 32);
 const _: () = assert!(std::mem::size_of::<ExpParams>() == 32);
 const _: () = assert!(std::mem::size_of::<RopeParams>() == 16);
+const _: () = assert!(std::mem::size_of::<MatmulParams>() == 32);

@@ -52,6 +52,20 @@ impl PassTimer {
         self.writes(None, Some(1))
     }
 
+    /// Records an empty pass that stamps the start (`start = true`) or the end of a run, for runs
+    /// whose passes are recorded by helpers that take no timestamp writes.
+    pub fn mark(&self, encoder: &mut wgpu::CommandEncoder, start: bool) {
+        let (begin, end) = if start {
+            (Some(0), None)
+        } else {
+            (None, Some(1))
+        };
+        let _pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+            label: Some("timestamp mark"),
+            timestamp_writes: Some(self.writes(begin, end)),
+        });
+    }
+
     fn writes(&self, begin: Option<u32>, end: Option<u32>) -> wgpu::ComputePassTimestampWrites<'_> {
         wgpu::ComputePassTimestampWrites {
             query_set: &self.query_set,

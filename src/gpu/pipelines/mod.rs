@@ -3,7 +3,10 @@
 //! `shaders/<name>.wgsl` becomes one [`Kernel`]; `attn_*.rs` encode the runs.
 
 pub mod attn_softmax;
+pub mod fnet;
 pub mod kernel_attn;
+pub mod lowrank;
+pub mod matmul;
 
 use crate::error::{Error, Result};
 
@@ -15,6 +18,7 @@ pub const GRID_X: u32 = 65_535;
 /// Every pipeline of the crate.
 pub struct Pipelines {
     pub(crate) softmax: Kernel,
+    pub(crate) matmul: Kernel,
     pub(crate) features: Kernel,
     pub(crate) features_exp: Kernel,
     pub(crate) features_rope: Kernel,
@@ -36,6 +40,12 @@ impl Pipelines {
                 "attn_softmax",
                 include_str!("../../../shaders/attn_softmax.wgsl"),
                 &[true, true, true, true, false, false], // q, k, v, key_ranges, out, weights
+            ),
+            matmul: Kernel::new(
+                device,
+                "matmul",
+                include_str!("../../../shaders/matmul.wgsl"),
+                &[true, true, false], // a, b, c
             ),
             features: Kernel::new(
                 device,
