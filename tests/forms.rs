@@ -208,3 +208,47 @@ fn low_rank_outputs_are_their_attention_times_v_and_fnet_fft_equals_tables() {
         assert_matrix_close(&format!("fnet n={n}"), &fft, &tables, tol);
     }
 }
+
+/// YOSO's sampled tables equal its sampled matrix times V, and many hashes estimate the
+/// expectation matrix.
+#[test]
+fn yoso_tables_equal_the_sampled_matrix_and_estimate_the_expectation() {
+    use attnscope::attention::sampling::yoso::{self, YosoMode, YosoParams};
+    for n in [1, 7, 64] {
+        for causal in [false, true] {
+            let qkv = gaussian(n, 6, 5, 8);
+            let p = YosoParams {
+                bits: 4,
+                mode: YosoMode::Sampled,
+                hashes: 16,
+                seed: 3,
+            };
+            let b_hat = yoso::sampled(&qkv, &p, causal);
+            let tables = yoso::sampled_tables(&qkv, &p, causal);
+            let what = format!("n={n} causal={causal}");
+            assert_matrix_close(
+                &what,
+                &tables,
+                &b_hat.matmul(&qkv.v).unwrap(),
+                Tolerance::CPU_FORMS,
+            );
+        }
+    }
+    let qkv = gaussian(32, 4, 4, 2);
+    let p = YosoParams {
+        bits: 2,
+        mode: YosoMode::Sampled,
+        hashes: 4096,
+        seed: 1,
+    };
+    let b_hat = yoso::sampled(&qkv, &p, false);
+    let b = yoso::expectation(&qkv, 2, false);
+    // 4096 Bernoulli draws: standard error ≤ 0.5/64 ≈ 0.008; 5 standard errors.
+    let worst = b_hat
+        .data()
+        .iter()
+        .zip(b.data())
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0f32, f32::max);
+    assert!(worst < 0.04, "sampled vs expectation: {worst}");
+}

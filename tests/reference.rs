@@ -562,3 +562,55 @@ fn fnet_matches_section_10() {
         Tolerance::WORKED_EXAMPLE,
     );
 }
+
+// ── Sampling (variants.md §4.1) ──────────────────────────────────────────────────────────────
+
+#[test]
+fn yoso_expectation_matches_section_4_1() {
+    let response = run(json!({"name": "yoso", "bits": 8}), false);
+    let b = response.attention.as_ref().unwrap();
+    let expected_b = [
+        [0.1906, 0.1321, 0.0003],
+        [0.0497, 0.0, 0.0],
+        [0.0, 0.0479, 0.4380],
+    ];
+    assert_close("B", b.data(), &flat(&expected_b), Tolerance::WORKED_EXAMPLE);
+    let expected_o = [[0.6093, 0.7929], [0.4473, 0.8944], [0.9916, 0.1292]];
+    let o = response.output.as_ref().unwrap();
+    assert_close("O", o.data(), &flat(&expected_o), Tolerance::WORKED_EXAMPLE);
+    // Causal: rownorm(B ⊙ M) is the spec's display matrix, and L2-normalising is scale-free, so
+    // the output rows are those of rownorm(B ⊙ M) V normalised.
+    let causal = run(json!({"name": "yoso"}), true);
+    let b = causal.attention.as_ref().unwrap();
+    let rownorm: Vec<f32> = (0..3)
+        .flat_map(|i| {
+            let sum: f32 = b.row(i).iter().sum();
+            b.row(i).iter().map(move |x| x / sum).collect::<Vec<_>>()
+        })
+        .collect();
+    let display = [
+        [1.0, 0.0, 0.0],
+        [0.9993, 0.0007, 0.0],
+        [0.0001, 0.0986, 0.9014],
+    ];
+    assert_close(
+        "rownorm(B ⊙ M)",
+        &rownorm,
+        &flat(&display),
+        Tolerance::WORKED_EXAMPLE,
+    );
+    let unnormalised = [[1.0f64, 2.0], [0.9993, 1.9979], [2.7042, 0.3523]];
+    let expected: Vec<f64> = unnormalised
+        .iter()
+        .flat_map(|r| {
+            let norm = (r[0] * r[0] + r[1] * r[1]).sqrt();
+            [r[0] / norm, r[1] / norm]
+        })
+        .collect();
+    assert_close(
+        "causal O",
+        causal.output.as_ref().unwrap().data(),
+        &expected,
+        Tolerance::WORKED_EXAMPLE,
+    );
+}

@@ -87,6 +87,7 @@ async fn webgpu_kernels_match_the_cpu_reference() {
         (json!({"name": "nystrom", "landmarks": 1}), &both[..1]),
         (json!({"name": "flare", "m": 8}), &both[..1]),
         (json!({"name": "fnet"}), &both[..1]),
+        (json!({"name": "yoso", "bits": 4}), &both[..]),
     ];
     for (variant, masks) in variants {
         for n in [1, 7, 64, 257] {
@@ -101,20 +102,16 @@ async fn webgpu_kernels_match_the_cpu_reference() {
                 assert_eq!((gpu.backend, cpu.backend), (Backend::Gpu, Backend::Cpu));
                 let what = format!("{variant} n={n} causal={causal}");
                 let data = |m: &Option<Matrix>| m.as_ref().unwrap().data().to_vec();
-                assert_close(
-                    &format!("O {what}"),
-                    &data(&gpu.output),
-                    &data(&cpu.output),
-                    GPU_ABS,
-                    GPU_REL,
-                );
-                assert_close(
-                    &format!("A {what}"),
-                    &data(&gpu.attention),
-                    &data(&cpu.attention),
-                    GPU_ABS,
-                    GPU_REL,
-                );
+                // YOSO's f32 arccos is ill-conditioned near ±1 (tests/common GPU_ARCCOS).
+                let (abs, rel) = if variant["name"] == "yoso" {
+                    (2e-3, 2e-3)
+                } else {
+                    (GPU_ABS, GPU_REL)
+                };
+                let (o_gpu, o_cpu) = (data(&gpu.output), data(&cpu.output));
+                assert_close(&format!("O {what}"), &o_gpu, &o_cpu, abs, rel);
+                let (a_gpu, a_cpu) = (data(&gpu.attention), data(&cpu.attention));
+                assert_close(&format!("A {what}"), &a_gpu, &a_cpu, abs, rel);
             }
         }
     }

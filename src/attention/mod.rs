@@ -11,6 +11,7 @@ pub mod local;
 pub mod lowrank;
 pub mod mask;
 pub mod rope;
+pub mod sampling;
 pub mod softmax;
 
 use crate::error::{Error, Result};
@@ -28,6 +29,7 @@ use kernel::{KernelSetup, Normaliser};
 use local::{NeighborhoodParams, SlidingWindowParams};
 use lowrank::{flare::FlareParams, linformer::LinformerParams, nystrom::NystromParams};
 use mask::Mask;
+use sampling::yoso::{self, YosoMode, YosoParams};
 use serde::Serialize;
 use serde_json::Value;
 use softmax::SoftmaxParams;
@@ -65,6 +67,8 @@ pub enum VariantSpec {
     Flare(FlareParams),
     /// FNet, Fourier token mixing (§10).
     Fnet(FnetParams),
+    /// YOSO, hashing / Bernoulli sampling (§4.1).
+    Yoso(YosoParams),
 }
 
 /// The result of running a variant.
@@ -96,6 +100,7 @@ impl VariantSpec {
         "nystrom",
         "flare",
         "fnet",
+        "yoso",
     ];
 
     /// Parses `{"name": ..., ...params}`; unknown names and parameters are errors naming the field.
@@ -116,7 +121,8 @@ impl VariantSpec {
             "linformer" => VariantSpec::Linformer(params_from_value("variant", p)?),
             "nystrom" => VariantSpec::Nystrom(params_from_value("variant", p)?),
             "flare" => VariantSpec::Flare(params_from_value("variant", p)?),
-            _ => VariantSpec::Fnet(params_from_value("variant", p)?),
+            "fnet" => VariantSpec::Fnet(params_from_value("variant", p)?),
+            _ => VariantSpec::Yoso(params_from_value("variant", p)?),
         };
         spec.validate()?;
         Ok(spec)
@@ -139,6 +145,7 @@ impl VariantSpec {
             lowrank::nystrom::catalog_entry(),
             lowrank::flare::catalog_entry(),
             fnet::catalog_entry(),
+            yoso::catalog_entry(),
         ]
     }
 
@@ -159,6 +166,7 @@ impl VariantSpec {
             VariantSpec::Nystrom(_) => "nystrom",
             VariantSpec::Flare(_) => "flare",
             VariantSpec::Fnet(_) => "fnet",
+            VariantSpec::Yoso(_) => "yoso",
         }
     }
 
@@ -177,6 +185,7 @@ impl VariantSpec {
             VariantSpec::Nystrom(p) => p.validate(),
             VariantSpec::Flare(p) => p.validate(),
             VariantSpec::Fnet(_) => Ok(()),
+            VariantSpec::Yoso(p) => p.validate(),
         }
     }
 
@@ -244,7 +253,8 @@ impl VariantSpec {
             | VariantSpec::Linformer(_)
             | VariantSpec::Nystrom(_)
             | VariantSpec::Flare(_)
-            | VariantSpec::Fnet(_) => return Ok(None),
+            | VariantSpec::Fnet(_)
+            | VariantSpec::Yoso(_) => return Ok(None),
             VariantSpec::LinearElu(p) => KernelSetup::new(
                 &EluPlusOne,
                 q,
@@ -336,6 +346,14 @@ impl VariantSpec {
                 return lowrank::flare::forward(p, &qkv.with_rope_applied(), causal, want_attention)
             }
             VariantSpec::Fnet(_) => return fnet::forward(qkv, want_attention),
+            VariantSpec::Yoso(p) => {
+                return Ok(yoso_forward(
+                    p,
+                    &qkv.with_rope_applied(),
+                    causal,
+                    want_attention,
+                ))
+            }
             _ => {}
         }
         let Some(s) = self.kernel_setup(qkv)? else {
@@ -356,6 +374,27 @@ impl VariantSpec {
                 attention: None,
             }
         })
+    }
+}
+
+/// YOSO: `O = L2norm_rows(B V)`; the sampled mode without `A` uses its linear-time tables.
+fn yoso_forward(p: &YosoParams, qkv: &Qkv, causal: bool, want_attention: bool) -> AttentionOutput {
+    let b = match (p.mode, want_attention) {
+        (YosoMode::Expectation, _) => yoso::expectation(qkv, p.bits, causal),
+        (YosoMode::Sampled, true) => yoso::sampled(qkv, p, causal),
+        (YosoMode::Sampled, false) => {
+            return AttentionOutput {
+                output: yoso::l2_normalize_rows(&yoso::sampled_tables(qkv, p, causal)),
+                attention: None,
+            }
+        }
+    };
+    let bv = b
+        .matmul(&qkv.v)
+        .unwrap_or_else(|_| Matrix::zeros(qkv.n(), qkv.d_v()));
+    AttentionOutput {
+        output: yoso::l2_normalize_rows(&bv),
+        attention: want_attention.then_some(b),
     }
 }
 

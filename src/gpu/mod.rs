@@ -67,7 +67,8 @@ pub async fn run(
     Ok((AttentionOutput { output, attention }, timing))
 }
 
-/// The low-rank family and FNet, composed of softmax and matmul passes; `None` for the others.
+/// The low-rank family, FNet and YOSO, composed of softmax, matmul and their own passes; `None`
+/// for the others.
 async fn run_composed(
     ctx: &GpuContext,
     spec: &VariantSpec,
@@ -82,11 +83,18 @@ async fn run_composed(
             | VariantSpec::Nystrom(_)
             | VariantSpec::Flare(_)
             | VariantSpec::Fnet(_)
+            | VariantSpec::Yoso(_)
     );
     if !composed {
         return Ok(None);
     }
     spec.check_mask(causal)?;
+    if let VariantSpec::Yoso(p) = spec {
+        ctx.check_fits(qkv, true, 0)?;
+        return Ok(Some(
+            pipelines::yoso::run(ctx, p, &qkv.with_rope_applied(), causal, want).await?,
+        ));
+    }
     if causal {
         return Err(Error::NoGpuForm {
             message: format!(
@@ -127,7 +135,8 @@ fn kernel_features(
         | VariantSpec::Linformer(_)
         | VariantSpec::Nystrom(_)
         | VariantSpec::Flare(_)
-        | VariantSpec::Fnet(_) => return Ok(None),
+        | VariantSpec::Fnet(_)
+        | VariantSpec::Yoso(_) => return Ok(None),
         VariantSpec::LinearElu(p) => (
             plain(FeatureKind::Elu, d),
             Normaliser::PlusEps(p.eps),
@@ -219,6 +228,7 @@ pub const PARAMS_LAYOUT: &[(&str, usize)] = &[
     ("ExpParams", std::mem::size_of::<params::ExpParams>()),
     ("RopeParams", std::mem::size_of::<params::RopeParams>()),
     ("MatmulParams", std::mem::size_of::<params::MatmulParams>()),
+    ("YosoParams", std::mem::size_of::<params::YosoParams>()),
 ];
 
 /// Invocations per workgroup of every shader.

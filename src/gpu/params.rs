@@ -86,6 +86,20 @@ pub struct MatmulParams {
     pub _pad1: [u32; 2],
 }
 
+/// Mirrors `YosoParams` in `shaders/yoso_{codes,weights}.wgsl`: keep all three in sync.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+pub struct YosoParams {
+    pub n: u32,
+    pub d: u32,
+    pub bits: u32,
+    pub hashes: u32,
+    /// 0 expectation, 1 sampled.
+    pub mode: u32,
+    pub causal: u32,
+    pub _pad: [u32; 2],
+}
+
 // WGSL uniform structs are laid out in 16-byte multiples: every block here is a multiple of 16 bytes.
 const _: () = assert!(std::mem::size_of::<AttnSoftmaxParams>() == 32);
 const _: () = assert!(std::mem::size_of::<KernelAttnParams>() == 32);
@@ -93,3 +107,4 @@ const _: () = assert!(std::mem::size_of::<FeatureParams>() == 32);
 const _: () = assert!(std::mem::size_of::<ExpParams>() == 32);
 const _: () = assert!(std::mem::size_of::<RopeParams>() == 16);
 const _: () = assert!(std::mem::size_of::<MatmulParams>() == 32);
+const _: () = assert!(std::mem::size_of::<YosoParams>() == 32);

@@ -58,6 +58,12 @@ impl Tolerance {
         abs: 2e-5,
         rel: 2e-4,
     };
+    /// YOSO's `arccos` in f32: near ±1 its slope 1/√(1 − c²) turns the cosine's round-off
+    /// (6e-8) into ~3e-4 of angle, and the τ-th power multiplies it by τ.
+    pub const GPU_ARCCOS: Tolerance = Tolerance {
+        abs: 2e-3,
+        rel: 2e-3,
+    };
 }
 
 /// Asserts `actual ≈ expected` within `tol`, reporting the worst entry.

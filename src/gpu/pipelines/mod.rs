@@ -7,6 +7,7 @@ pub mod fnet;
 pub mod kernel_attn;
 pub mod lowrank;
 pub mod matmul;
+pub mod yoso;
 
 use crate::error::{Error, Result};
 
@@ -19,6 +20,8 @@ pub const GRID_X: u32 = 65_535;
 pub struct Pipelines {
     pub(crate) softmax: Kernel,
     pub(crate) matmul: Kernel,
+    pub(crate) yoso_codes: Kernel,
+    pub(crate) yoso_weights: Kernel,
     pub(crate) features: Kernel,
     pub(crate) features_exp: Kernel,
     pub(crate) features_rope: Kernel,
@@ -46,6 +49,18 @@ impl Pipelines {
                 "matmul",
                 include_str!("../../../shaders/matmul.wgsl"),
                 &[true, true, false], // a, b, c
+            ),
+            yoso_codes: Kernel::new(
+                device,
+                "yoso_codes",
+                include_str!("../../../shaders/yoso_codes.wgsl"),
+                &[true, true, false], // x, planes, codes
+            ),
+            yoso_weights: Kernel::new(
+                device,
+                "yoso_weights",
+                include_str!("../../../shaders/yoso_weights.wgsl"),
+                &[true, true, true, true, false], // q, k, q_codes, k_codes, weights
             ),
             features: Kernel::new(
                 device,

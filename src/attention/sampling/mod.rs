@@ -1,0 +1,3 @@
+//! Sampling / hashing attention (variants.md §4): YOSO.
+
+pub mod yoso;
