@@ -13,13 +13,16 @@
 //   6 performer    the exponent h_r = w_r·x' − ‖x'‖²/2, x' = x d^{-1/4} (exp applied by
 //                  kernel_features_exp.wgsl after the stabiliser)                       (§2.3)
 //   7 performer±   [h₊, h₋], h± = ±w_r·x' − ‖x'‖²/2, m = 2 w_rows
+//   8 flatten      ‖x̃‖ x̃_r^p / ‖x̃^p‖, x̃ = (ReLU(x) + 1e-6)/σ                           (§2.6)
+//   9 hedgehog     the exponents [y, −y], y = W x + b, m = 2 w_rows (aux packs [W | b] as
+//                  w_rows × (d + 1)); the exp comes from kernel_features_exp.wgsl     (§2.7)
 // Pairs a < b are in row-major order (a = 0: b = 1..d−1, then a = 1, ...), as on the CPU.
 //
 // Bindings (group 0):
 //   0 params    uniform              FeatureParams
 //   1 x         storage, read        [n, d]
-//   2 aux       storage, read        Performer: W [w_rows, d]; cosFormer: [n, 2] (sin, cos) per
-//                                    position; [1] otherwise
+//   2 aux       storage, read        Performer: W [w_rows, d]; Hedgehog: [W | b] [w_rows, d + 1];
+//                                    cosFormer: [n, 2] (sin, cos) per position; [1] otherwise
 //   3 features  storage, read_write  [n, m]
 // Workgroup size: WG = 64. Dispatch: ceil(n · m / WG) workgroups (folded into y past GRID_X).
 // Keep in sync with src/gpu/params.rs::FeatureParams.
@@ -34,8 +37,12 @@ struct FeatureParams {
     map: u32,
     delta: f32,
     tau: f32,
-    _unused: u32,
+    power: f32,
+    sigma: f32,
     w_rows: u32,
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: FeatureParams;
@@ -78,6 +85,30 @@ fn performer_exponent(t: u32, row: u32, sign: f32) -> f32 {
         half_norm += xs * xs;
     }
     return sign * proj - 0.5 * half_norm;
+}
+
+// FLatten: x̃ = (ReLU(x) + 1e-6)/σ, φ_r = ‖x̃‖ x̃_r^p / ‖x̃^p‖ (norms over the row).
+fn focused(t: u32, r: u32) -> f32 {
+    var norm2 = 0.0;
+    var powered2 = 0.0;
+    for (var a = 0u; a < params.d; a++) {
+        let tilde = (max(at(t, a), 0.0) + 1e-6) / params.sigma;
+        norm2 += tilde * tilde;
+        let p = pow(tilde, params.power);
+        powered2 += p * p;
+    }
+    let tilde_r = (max(at(t, r), 0.0) + 1e-6) / params.sigma;
+    return sqrt(norm2) * pow(tilde_r, params.power) / sqrt(powered2);
+}
+
+// Hedgehog: y_r = W_r·x + b_r, with aux row r = [W_r | b_r].
+fn hedgehog_exponent(t: u32, r: u32) -> f32 {
+    let row = r * (params.d + 1u);
+    var acc = aux[row + params.d];
+    for (var a = 0u; a < params.d; a++) {
+        acc += aux[row + a] * at(t, a);
+    }
+    return acc;
 }
 
 fn feature(t: u32, r: u32) -> f32 {
@@ -128,11 +159,20 @@ fn feature(t: u32, r: u32) -> f32 {
         case 6u: {
             return performer_exponent(t, r, 1.0);
         }
-        default: {
+        case 7u: {
             if r < params.w_rows {
                 return performer_exponent(t, r, 1.0);
             }
             return performer_exponent(t, r - params.w_rows, -1.0);
+        }
+        case 8u: {
+            return focused(t, r);
+        }
+        default: {
+            if r < params.w_rows {
+                return hedgehog_exponent(t, r);
+            }
+            return -hedgehog_exponent(t, r - params.w_rows);
         }
     }
 }

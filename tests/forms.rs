@@ -32,6 +32,9 @@ fn kernel_variants() -> Vec<Value> {
         json!({"name": "based"}),
         json!({"name": "taylorshift", "tau": 2.0}),
         json!({"name": "rebased"}),
+        json!({"name": "flatten", "power": 2.0}),
+        json!({"name": "hedgehog", "seed": 4}),
+        json!({"name": "hedgehog", "form": "softmax"}),
     ]
 }
 

@@ -275,6 +275,21 @@ fn causal_flare_runs_on_the_cpu_under_auto_and_is_refused_on_the_gpu() {
 }
 
 #[test]
+fn flatten_gpu_matches_cpu() {
+    check_variant(json!({"name": "flatten"}), 16, 16);
+}
+
+#[test]
+fn hedgehog_gpu_matches_cpu() {
+    check_variant(json!({"name": "hedgehog", "seed": 2}), 8, 8);
+    check_variant(
+        json!({"name": "hedgehog", "form": "softmax", "chunk_size": 16}),
+        8,
+        8,
+    );
+}
+
+#[test]
 fn yoso_expectation_gpu_matches_cpu() {
     check_variant(json!({"name": "yoso", "bits": 4}), 8, 8);
 }

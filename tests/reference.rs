@@ -614,3 +614,68 @@ fn yoso_expectation_matches_section_4_1() {
         Tolerance::WORKED_EXAMPLE,
     );
 }
+
+#[test]
+fn flatten_matches_section_2_6() {
+    check(
+        &run(json!({"name": "flatten"}), false),
+        &[
+            [0.7963, 0.1539, 0.0498],
+            [0.9305, 0.0695, 0.0],
+            [0.0, 0.6549, 0.3451],
+        ],
+        &[[0.9456, 1.4635], [0.9305, 1.7915], [1.0352, -0.4824]],
+    );
+    check(
+        &run(json!({"name": "flatten"}), true),
+        &[
+            [1.0, 0.0, 0.0],
+            [0.9305, 0.0695, 0.0],
+            [0.0, 0.6549, 0.3451],
+        ],
+        &[[1.0, 2.0], [0.9305, 1.7915], [1.0352, -0.4824]],
+    );
+}
+
+#[test]
+fn hedgehog_matches_section_2_7() {
+    check(
+        &run(json!({"name": "hedgehog"}), false),
+        &[
+            [0.3977, 0.3591, 0.2432],
+            [0.3877, 0.3154, 0.2969],
+            [0.2451, 0.3766, 0.3783],
+        ],
+        &[[1.1272, 0.5580], [1.2784, 0.6084], [1.3801, 0.3027]],
+    );
+    check(
+        &run(json!({"name": "hedgehog"}), true),
+        &[
+            [1.0, 0.0, 0.0],
+            [0.5514, 0.4486, 0.0],
+            [0.2451, 0.3766, 0.3783],
+        ],
+        &[[1.0, 2.0], [0.5514, 0.6541], [1.3801, 0.3027]],
+    );
+    // An explicit identity weight and zero bias are the default.
+    let explicit =
+        json!({"name": "hedgehog", "weight": [[1.0, 0.0], [0.0, 1.0]], "bias": [0.0, 0.0]});
+    assert_eq!(
+        run(explicit, false).attention,
+        run(json!({"name": "hedgehog"}), false).attention
+    );
+    check(
+        &run(json!({"name": "hedgehog", "form": "softmax"}), false),
+        &[
+            [0.3738, 0.3224, 0.3038],
+            [0.3816, 0.3203, 0.2981],
+            [0.2342, 0.3601, 0.4057],
+        ],
+        &[[1.2852, 0.5771], [1.2758, 0.5920], [1.4513, 0.3112]],
+    );
+    let bad = Request::from_value(json!({
+        "variant": {"name": "hedgehog", "weight": [[1.0, 0.0]], "bias": [0.0, 0.0]},
+        "workload": toy_workload_json()
+    }));
+    assert_eq!(bad.unwrap_err().field(), "variant.bias");
+}

@@ -20,16 +20,18 @@ use crate::schema::parse::split_tag;
 use crate::tensor::Matrix;
 use crate::workload::Qkv;
 use fnet::FnetParams;
-use kernel::cosformer::{CosFeatures, CosformerParams};
-use kernel::elu::{EluPlusOne, LinearEluParams};
-use kernel::performer::{Favor, PerformerParams};
-use kernel::relu::{LinearReluParams, Relu};
-use kernel::taylor::{Taylor, TaylorParams, TaylorShiftParams};
-use kernel::{KernelSetup, Normaliser};
+use kernel::cosformer::CosformerParams;
+use kernel::elu::LinearEluParams;
+use kernel::flatten::FlattenParams;
+use kernel::hedgehog::HedgehogParams;
+use kernel::performer::PerformerParams;
+use kernel::relu::LinearReluParams;
+use kernel::taylor::{TaylorParams, TaylorShiftParams};
+use kernel::KernelSetup;
 use local::{NeighborhoodParams, SlidingWindowParams};
 use lowrank::{flare::FlareParams, linformer::LinformerParams, nystrom::NystromParams};
 use mask::Mask;
-use sampling::yoso::{self, YosoMode, YosoParams};
+use sampling::yoso::{self, YosoParams};
 use serde::Serialize;
 use serde_json::Value;
 use softmax::SoftmaxParams;
@@ -55,6 +57,10 @@ pub enum VariantSpec {
     Taylorshift(TaylorShiftParams),
     /// ReBased without LayerNorm (§2.5c).
     Rebased(TaylorParams),
+    /// FLatten, focused linear attention (§2.6).
+    Flatten(FlattenParams),
+    /// Hedgehog, exp of an affine map (§2.7).
+    Hedgehog(HedgehogParams),
     /// Softmax over a sliding window of keys (§9.1).
     SlidingWindow(SlidingWindowParams),
     /// Neighborhood attention, k keys per query (§9.2).
@@ -94,6 +100,8 @@ impl VariantSpec {
         "based",
         "taylorshift",
         "rebased",
+        "flatten",
+        "hedgehog",
         "sliding_window",
         "neighborhood",
         "linformer",
@@ -116,6 +124,8 @@ impl VariantSpec {
             "based" => VariantSpec::Based(params_from_value("variant", p)?),
             "taylorshift" => VariantSpec::Taylorshift(params_from_value("variant", p)?),
             "rebased" => VariantSpec::Rebased(params_from_value("variant", p)?),
+            "flatten" => VariantSpec::Flatten(params_from_value("variant", p)?),
+            "hedgehog" => VariantSpec::Hedgehog(params_from_value("variant", p)?),
             "sliding_window" => VariantSpec::SlidingWindow(params_from_value("variant", p)?),
             "neighborhood" => VariantSpec::Neighborhood(params_from_value("variant", p)?),
             "linformer" => VariantSpec::Linformer(params_from_value("variant", p)?),
@@ -139,6 +149,8 @@ impl VariantSpec {
             kernel::taylor::based_catalog_entry(),
             kernel::taylor::taylorshift_catalog_entry(),
             kernel::taylor::rebased_catalog_entry(),
+            kernel::flatten::catalog_entry(),
+            kernel::hedgehog::catalog_entry(),
             local::sliding_window_catalog_entry(),
             local::neighborhood_catalog_entry(),
             lowrank::linformer::catalog_entry(),
@@ -160,6 +172,8 @@ impl VariantSpec {
             VariantSpec::Based(_) => "based",
             VariantSpec::Taylorshift(_) => "taylorshift",
             VariantSpec::Rebased(_) => "rebased",
+            VariantSpec::Flatten(_) => "flatten",
+            VariantSpec::Hedgehog(_) => "hedgehog",
             VariantSpec::SlidingWindow(_) => "sliding_window",
             VariantSpec::Neighborhood(_) => "neighborhood",
             VariantSpec::Linformer(_) => "linformer",
@@ -179,6 +193,8 @@ impl VariantSpec {
             VariantSpec::Cosformer(p) => p.validate(),
             VariantSpec::Based(p) | VariantSpec::Rebased(p) => p.validate(),
             VariantSpec::Taylorshift(p) => p.validate(),
+            VariantSpec::Flatten(p) => p.validate(),
+            VariantSpec::Hedgehog(p) => p.validate(),
             VariantSpec::SlidingWindow(p) => p.validate(),
             VariantSpec::Neighborhood(p) => p.validate(),
             VariantSpec::Linformer(p) => p.validate(),
@@ -245,77 +261,7 @@ impl VariantSpec {
 
     /// The feature map, normaliser and chunk size of a kernel variant; `None` for the others.
     pub fn kernel_setup(&self, qkv: &Qkv) -> Result<Option<KernelSetup>> {
-        let (q, k, n) = (&qkv.q, &qkv.k, qkv.n());
-        let setup = match self {
-            VariantSpec::Softmax(_)
-            | VariantSpec::SlidingWindow(_)
-            | VariantSpec::Neighborhood(_)
-            | VariantSpec::Linformer(_)
-            | VariantSpec::Nystrom(_)
-            | VariantSpec::Flare(_)
-            | VariantSpec::Fnet(_)
-            | VariantSpec::Yoso(_) => return Ok(None),
-            VariantSpec::LinearElu(p) => KernelSetup::new(
-                &EluPlusOne,
-                q,
-                k,
-                qkv.rope,
-                Normaliser::PlusEps(p.eps),
-                p.chunk_size,
-            ),
-            VariantSpec::LinearRelu(p) => {
-                let map = Relu { delta: p.delta };
-                KernelSetup::new(
-                    &map,
-                    q,
-                    k,
-                    qkv.rope,
-                    Normaliser::PlusEps(p.eps),
-                    p.chunk_size,
-                )
-            }
-            VariantSpec::Performer(p) => {
-                let map = Favor {
-                    w: p.projection(qkv.d_k())?,
-                    hyperbolic: p.hyperbolic,
-                    delta: p.delta,
-                };
-                KernelSetup::new(&map, q, k, qkv.rope, Normaliser::PlusEps(0.0), p.chunk_size)
-            }
-            VariantSpec::Cosformer(p) => {
-                let map = CosFeatures { m_len: n };
-                KernelSetup::new(
-                    &map,
-                    q,
-                    k,
-                    qkv.rope,
-                    Normaliser::ClampMin(p.eps),
-                    p.chunk_size,
-                )
-            }
-            VariantSpec::Based(p) | VariantSpec::Rebased(p) => {
-                let map = if matches!(self, VariantSpec::Based(_)) {
-                    Taylor::Based
-                } else {
-                    Taylor::ReBased
-                };
-                check_feature_dim(map.feature_dim(qkv.d_k()))?;
-                KernelSetup::new(
-                    &map,
-                    q,
-                    k,
-                    qkv.rope,
-                    Normaliser::PlusEps(p.eps),
-                    p.chunk_size,
-                )
-            }
-            VariantSpec::Taylorshift(p) => {
-                let map = Taylor::TaylorShift { tau: p.tau };
-                check_feature_dim(map.feature_dim(qkv.d_k()))?;
-                KernelSetup::new(&map, q, k, qkv.rope, Normaliser::PlusEps(0.0), p.chunk_size)
-            }
-        };
-        Ok(Some(setup))
+        kernel::setup::kernel_setup(self, qkv)
     }
 
     /// Runs the CPU reference. `A` is built by the quadratic form only when `want_attention`;
@@ -347,7 +293,7 @@ impl VariantSpec {
             }
             VariantSpec::Fnet(_) => return fnet::forward(qkv, want_attention),
             VariantSpec::Yoso(p) => {
-                return Ok(yoso_forward(
+                return Ok(yoso::forward(
                     p,
                     &qkv.with_rope_applied(),
                     causal,
@@ -375,38 +321,4 @@ impl VariantSpec {
             }
         })
     }
-}
-
-/// YOSO: `O = L2norm_rows(B V)`; the sampled mode without `A` uses its linear-time tables.
-fn yoso_forward(p: &YosoParams, qkv: &Qkv, causal: bool, want_attention: bool) -> AttentionOutput {
-    let b = match (p.mode, want_attention) {
-        (YosoMode::Expectation, _) => yoso::expectation(qkv, p.bits, causal),
-        (YosoMode::Sampled, true) => yoso::sampled(qkv, p, causal),
-        (YosoMode::Sampled, false) => {
-            return AttentionOutput {
-                output: yoso::l2_normalize_rows(&yoso::sampled_tables(qkv, p, causal)),
-                attention: None,
-            }
-        }
-    };
-    let bv = b
-        .matmul(&qkv.v)
-        .unwrap_or_else(|_| Matrix::zeros(qkv.n(), qkv.d_v()));
-    AttentionOutput {
-        output: yoso::l2_normalize_rows(&bv),
-        attention: want_attention.then_some(b),
-    }
-}
-
-fn check_feature_dim(m: usize) -> Result<()> {
-    if m > MAX_FEATURES {
-        return Err(Error::Limit {
-            field: "workload.d_k".into(),
-            value: format!("a feature dimension of {m}"),
-            range: format!("at most {MAX_FEATURES} features"),
-            why: "second-order maps need O(d_k²) features; use d_k ≤ 64 (Based projects to 16)"
-                .into(),
-        });
-    }
-    Ok(())
 }

@@ -41,12 +41,15 @@ pub fn upload_uniform<T: bytemuck::Pod>(ctx: &GpuContext, label: &str, params: &
         })
 }
 
-/// A zero-initialised storage buffer of `len` f32 that kernels write and that can be copied out.
+/// A zero-initialised storage buffer of `len` f32 that kernels write and that can be copied
+/// out of and into.
 pub fn output_buffer(ctx: &GpuContext, label: &str, len: usize) -> wgpu::Buffer {
     ctx.device.create_buffer(&wgpu::BufferDescriptor {
         label: Some(label),
         size: (len.max(1) * 4) as u64,
-        usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
+        usage: wgpu::BufferUsages::STORAGE
+            | wgpu::BufferUsages::COPY_SRC
+            | wgpu::BufferUsages::COPY_DST,
         mapped_at_creation: false,
     })
 }

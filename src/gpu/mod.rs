@@ -14,12 +14,13 @@ mod timer;
 pub use context::{AdapterSummary, GpuContext};
 
 use crate::attention::kernel::cosformer::CosFeatures;
+use crate::attention::kernel::hedgehog::HedgehogForm;
 use crate::attention::kernel::taylor::Taylor;
 use crate::attention::kernel::Normaliser;
 use crate::attention::{AttentionOutput, VariantSpec};
 use crate::error::{Error, Result};
 use crate::workload::Qkv;
-use pipelines::kernel_attn::{self, FeatureKind, FeatureSpec};
+use pipelines::kernel_attn::{self, ExpStage, FeatureKind, FeatureSpec};
 
 /// What a GPU run returns besides the tensors.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -126,7 +127,10 @@ fn kernel_features(
         m,
         delta: 0.0,
         tau: 1.0,
+        power: 1.0,
+        sigma: 1.0,
         aux: None,
+        exp: ExpStage::None,
     };
     Ok(Some(match spec {
         VariantSpec::Softmax(_)
@@ -190,7 +194,41 @@ fn kernel_features(
                 FeatureSpec {
                     delta: p.delta as f32,
                     aux: Some(w),
+                    exp: ExpStage::Stabilised {
+                        scale: 1.0 / (m as f32).sqrt(),
+                    },
                     ..plain(kind, m)
+                },
+                Normaliser::PlusEps(0.0),
+                p.chunk_size,
+            )
+        }
+        VariantSpec::Flatten(p) => (
+            FeatureSpec {
+                power: p.power as f32,
+                sigma: p.sigma as f32,
+                ..plain(FeatureKind::Flatten, d)
+            },
+            Normaliser::PlusEps(p.eps),
+            p.chunk_size,
+        ),
+        VariantSpec::Hedgehog(p) => {
+            let (w, bias) = p.affine(d)?;
+            let rows = w.rows();
+            let mut packed = crate::tensor::Matrix::zeros(rows, d + 1);
+            for (r, &b) in bias.iter().enumerate() {
+                packed.row_mut(r)[..d].copy_from_slice(w.row(r));
+                packed.set(r, d, b as f32);
+            }
+            let exp = match p.form {
+                HedgehogForm::Exp => ExpStage::Stabilised { scale: 1.0 },
+                HedgehogForm::Softmax => ExpStage::HalfSoftmax,
+            };
+            (
+                FeatureSpec {
+                    aux: Some(packed),
+                    exp,
+                    ..plain(FeatureKind::Hedgehog, 2 * rows)
                 },
                 Normaliser::PlusEps(0.0),
                 p.chunk_size,

@@ -46,9 +46,13 @@ pub struct FeatureParams {
     pub map: u32,
     pub delta: f32,
     pub tau: f32,
-    pub _unused: u32,
-    /// Rows of Performer's W.
+    /// FLatten's p.
+    pub power: f32,
+    /// FLatten's σ.
+    pub sigma: f32,
+    /// Rows of Performer's W or Hedgehog's [W | b].
     pub w_rows: u32,
+    pub _pad: [u32; 3],
 }
 
 /// Mirrors `shaders/kernel_features_exp.wgsl::ExpParams`: keep in sync.
@@ -61,7 +65,9 @@ pub struct ExpParams {
     pub mode: u32,
     pub use_global: u32,
     pub delta: f32,
-    pub _pad: [u32; 3],
+    /// Multiplies the features (Performer 1/√m, Hedgehog 1).
+    pub scale: f32,
+    pub _pad: [u32; 2],
 }
 
 /// Mirrors `shaders/kernel_features_rope.wgsl::RopeParams`: keep in sync.
@@ -103,7 +109,7 @@ pub struct YosoParams {
 // WGSL uniform structs are laid out in 16-byte multiples: every block here is a multiple of 16 bytes.
 const _: () = assert!(std::mem::size_of::<AttnSoftmaxParams>() == 32);
 const _: () = assert!(std::mem::size_of::<KernelAttnParams>() == 32);
-const _: () = assert!(std::mem::size_of::<FeatureParams>() == 32);
+const _: () = assert!(std::mem::size_of::<FeatureParams>() == 48);
 const _: () = assert!(std::mem::size_of::<ExpParams>() == 32);
 const _: () = assert!(std::mem::size_of::<RopeParams>() == 16);
 const _: () = assert!(std::mem::size_of::<MatmulParams>() == 32);

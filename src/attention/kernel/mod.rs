@@ -6,8 +6,11 @@
 
 pub mod cosformer;
 pub mod elu;
+pub mod flatten;
+pub mod hedgehog;
 pub mod performer;
 pub mod relu;
+pub mod setup;
 pub mod taylor;
 
 use super::rope::rotate_features;

@@ -9,6 +9,7 @@
 //! when causal and not normalised; `output` is the rows of `B V` L2-normalised (a zero row stays
 //! zero), so the map V → O is not linear.
 
+use crate::attention::AttentionOutput;
 use crate::catalog::{CatalogEntry, Cost, Paper, ParamSchema, Range, Supports};
 use crate::error::Result;
 use crate::rng::{stream, SeededRng};
@@ -213,6 +214,27 @@ pub fn l2_normalize_rows(x: &Matrix) -> Matrix {
         }
     }
     out
+}
+
+/// YOSO: `O = L2norm_rows(B V)`; the sampled mode without `A` uses its linear-time tables.
+pub fn forward(p: &YosoParams, qkv: &Qkv, causal: bool, want_attention: bool) -> AttentionOutput {
+    let b = match (p.mode, want_attention) {
+        (YosoMode::Expectation, _) => expectation(qkv, p.bits, causal),
+        (YosoMode::Sampled, true) => sampled(qkv, p, causal),
+        (YosoMode::Sampled, false) => {
+            return AttentionOutput {
+                output: l2_normalize_rows(&sampled_tables(qkv, p, causal)),
+                attention: None,
+            }
+        }
+    };
+    let bv = b
+        .matmul(&qkv.v)
+        .unwrap_or_else(|_| Matrix::zeros(qkv.n(), qkv.d_v()));
+    AttentionOutput {
+        output: l2_normalize_rows(&bv),
+        attention: want_attention.then_some(b),
+    }
 }
 
 /// The catalog card of `yoso`.

@@ -37,6 +37,24 @@ pub enum FeatureKind {
     Performer = 6,
     /// Performer's ± exponents.
     PerformerHyperbolic = 7,
+    /// FLatten's focused map.
+    Flatten = 8,
+    /// Hedgehog's ± exponents of `W x + b`.
+    Hedgehog = 9,
+}
+
+/// What follows the map pass.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ExpStage {
+    /// The map's values are the features.
+    None,
+    /// `(exp(h − c) + δ) · scale` with the query-row / global-key stabiliser.
+    Stabilised {
+        /// Performer's `1/√m`; 1 for Hedgehog.
+        scale: f32,
+    },
+    /// A softmax over each half of the row (Hedgehog's lolcats form).
+    HalfSoftmax,
 }
 
 /// Everything the GPU needs to know about a kernel variant's feature map.
@@ -50,9 +68,27 @@ pub struct FeatureSpec {
     pub delta: f32,
     /// τ (TaylorShift).
     pub tau: f32,
-    /// Map-specific constants: Performer's projection W (m × d), or cosFormer's (sin, cos) of
-    /// every position (n × 2), computed in f64.
+    /// FLatten's focusing power p.
+    pub power: f32,
+    /// FLatten's σ.
+    pub sigma: f32,
+    /// Map-specific constants: Performer's projection W (m × d), Hedgehog's [W | b]
+    /// (d' × (d + 1)), or cosFormer's (sin, cos) of every position (n × 2), computed in f64.
     pub aux: Option<Matrix>,
+    /// The exponential stage after the map.
+    pub exp: ExpStage,
+}
+
+impl FeatureSpec {
+    /// Rows of the projection in `aux` (Performer, Hedgehog), else 0.
+    fn w_rows(&self) -> u32 {
+        match self.kind {
+            FeatureKind::Performer | FeatureKind::PerformerHyperbolic | FeatureKind::Hedgehog => {
+                self.aux.as_ref().map_or(0, Matrix::rows) as u32
+            }
+            _ => 0,
+        }
+    }
 }
 
 /// Runs one kernel variant; returns `(O, A if want_weights, timing)`.
@@ -233,8 +269,8 @@ pub fn state_len(n: usize, m: usize, d_v: usize, chunk: usize) -> usize {
     (n.div_ceil(chunk) + 1) * m * (d_v + 1)
 }
 
-/// Records the passes that turn `x` into its features: the map, and for Performer the
-/// stabilised exp (row max → global max for keys → exp).
+/// Records the passes that turn `x` into its features: the map, then for Performer and Hedgehog
+/// the stabilised exp (row max → global max for keys → exp) or Hedgehog's half softmax.
 fn record_features(
     ctx: &GpuContext,
     encoder: &mut wgpu::CommandEncoder,
@@ -252,12 +288,10 @@ fn record_features(
         map: spec.kind as u32,
         delta: spec.delta,
         tau: spec.tau,
-        _unused: 0,
-        w_rows: if is_performer(spec.kind) {
-            spec.aux.as_ref().map_or(0, Matrix::rows) as u32
-        } else {
-            0
-        },
+        power: spec.power,
+        sigma: spec.sigma,
+        w_rows: spec.w_rows(),
+        _pad: [0; 3],
     };
     let params = upload_uniform(ctx, "kernel_features params", &params);
     let x = upload_matrix(ctx, "x", x);
@@ -272,13 +306,13 @@ fn record_features(
         Grid::Invocations((n * m) as u64),
         timestamps,
     );
-    if !matches!(
-        spec.kind,
-        FeatureKind::Performer | FeatureKind::PerformerHyperbolic
-    ) {
-        return;
-    }
+    let (scale, half_softmax) = match spec.exp {
+        ExpStage::None => return,
+        ExpStage::Stabilised { scale } => (scale, false),
+        ExpStage::HalfSoftmax => (1.0, true),
+    };
     let maxima = output_buffer(ctx, "feature maxima", n + 1);
+    let out = output_buffer(ctx, "half softmax", if half_softmax { n * m } else { 1 });
     let pass = |mode: u32, grid: Grid, encoder: &mut wgpu::CommandEncoder| {
         let params = ExpParams {
             n: n as u32,
@@ -286,27 +320,26 @@ fn record_features(
             mode,
             use_global: u32::from(!is_query),
             delta: spec.delta,
-            _pad: [0; 3],
+            scale,
+            _pad: [0; 2],
         };
         let params = upload_uniform(ctx, "kernel_features_exp params", &params);
         ctx.pipelines.features_exp.record(
             &ctx.device,
             encoder,
-            &[&params, features, &maxima],
+            &[&params, features, &maxima, &out],
             grid,
             None,
         );
     };
+    if half_softmax {
+        pass(3, Grid::Invocations((n * m) as u64), encoder);
+        encoder.copy_buffer_to_buffer(&out, 0, features, 0, (n * m * 4) as u64);
+        return;
+    }
     pass(0, Grid::Invocations(n as u64), encoder);
     if !is_query {
         pass(1, Grid::Rows(1), encoder);
     }
     pass(2, Grid::Invocations((n * m) as u64), encoder);
-}
-
-fn is_performer(kind: FeatureKind) -> bool {
-    matches!(
-        kind,
-        FeatureKind::Performer | FeatureKind::PerformerHyperbolic
-    )
 }

@@ -72,7 +72,7 @@ impl Pipelines {
                 device,
                 "kernel_features_exp",
                 include_str!("../../../shaders/kernel_features_exp.wgsl"),
-                &[false, false], // values, maxima
+                &[false, false, false], // values, maxima, out
             ),
             features_rope: Kernel::new(
                 device,

@@ -1,0 +1,125 @@
+//! Which feature map, normaliser guard and chunk size each kernel variant uses: the bridge from
+//! a `VariantSpec` to the family's shared forms.
+
+use super::cosformer::CosFeatures;
+use super::elu::EluPlusOne;
+use super::flatten::Focused;
+use super::hedgehog::Hedgehog;
+use super::performer::Favor;
+use super::relu::Relu;
+use super::taylor::Taylor;
+use super::{KernelSetup, Normaliser};
+use crate::attention::{VariantSpec, MAX_FEATURES};
+use crate::error::{Error, Result};
+use crate::workload::Qkv;
+
+/// The setup of `spec` on `qkv`; `None` for variants outside the kernel family.
+pub fn kernel_setup(spec: &VariantSpec, qkv: &Qkv) -> Result<Option<KernelSetup>> {
+    let (q, k, n) = (&qkv.q, &qkv.k, qkv.n());
+    let setup = match spec {
+        VariantSpec::Softmax(_)
+        | VariantSpec::SlidingWindow(_)
+        | VariantSpec::Neighborhood(_)
+        | VariantSpec::Linformer(_)
+        | VariantSpec::Nystrom(_)
+        | VariantSpec::Flare(_)
+        | VariantSpec::Fnet(_)
+        | VariantSpec::Yoso(_) => return Ok(None),
+        VariantSpec::LinearElu(p) => KernelSetup::new(
+            &EluPlusOne,
+            q,
+            k,
+            qkv.rope,
+            Normaliser::PlusEps(p.eps),
+            p.chunk_size,
+        ),
+        VariantSpec::LinearRelu(p) => {
+            let map = Relu { delta: p.delta };
+            KernelSetup::new(
+                &map,
+                q,
+                k,
+                qkv.rope,
+                Normaliser::PlusEps(p.eps),
+                p.chunk_size,
+            )
+        }
+        VariantSpec::Performer(p) => {
+            let map = Favor {
+                w: p.projection(qkv.d_k())?,
+                hyperbolic: p.hyperbolic,
+                delta: p.delta,
+            };
+            KernelSetup::new(&map, q, k, qkv.rope, Normaliser::PlusEps(0.0), p.chunk_size)
+        }
+        VariantSpec::Cosformer(p) => {
+            let map = CosFeatures { m_len: n };
+            KernelSetup::new(
+                &map,
+                q,
+                k,
+                qkv.rope,
+                Normaliser::ClampMin(p.eps),
+                p.chunk_size,
+            )
+        }
+        VariantSpec::Based(p) | VariantSpec::Rebased(p) => {
+            let map = if matches!(spec, VariantSpec::Based(_)) {
+                Taylor::Based
+            } else {
+                Taylor::ReBased
+            };
+            check_feature_dim(map.feature_dim(qkv.d_k()))?;
+            KernelSetup::new(
+                &map,
+                q,
+                k,
+                qkv.rope,
+                Normaliser::PlusEps(p.eps),
+                p.chunk_size,
+            )
+        }
+        VariantSpec::Taylorshift(p) => {
+            let map = Taylor::TaylorShift { tau: p.tau };
+            check_feature_dim(map.feature_dim(qkv.d_k()))?;
+            KernelSetup::new(&map, q, k, qkv.rope, Normaliser::PlusEps(0.0), p.chunk_size)
+        }
+        VariantSpec::Flatten(p) => {
+            let map = Focused {
+                power: p.power,
+                sigma: p.sigma,
+            };
+            KernelSetup::new(
+                &map,
+                q,
+                k,
+                qkv.rope,
+                Normaliser::PlusEps(p.eps),
+                p.chunk_size,
+            )
+        }
+        VariantSpec::Hedgehog(p) => {
+            let (w, bias) = p.affine(qkv.d_k())?;
+            let map = Hedgehog {
+                w,
+                bias,
+                form: p.form,
+            };
+            KernelSetup::new(&map, q, k, qkv.rope, Normaliser::PlusEps(0.0), p.chunk_size)
+        }
+    };
+    Ok(Some(setup))
+}
+
+fn check_feature_dim(m: usize) -> Result<()> {
+    if m > MAX_FEATURES {
+        return Err(Error::Limit {
+            field: "workload.d_k".into(),
+            value: format!("a feature dimension of {m}"),
+            range: format!("at most {MAX_FEATURES} features"),
+            why: "second-order maps need O(d_k²) features; use d_k ≤ 64 (Based projects to 16)"
+                .into(),
+        });
+    }
+    Ok(())
+}
