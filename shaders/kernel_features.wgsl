@@ -16,6 +16,7 @@
 //   8 flatten      ‖x̃‖ x̃_r^p / ‖x̃^p‖, x̃ = (ReLU(x) + 1e-6)/σ                           (§2.6)
 //   9 hedgehog     the exponents [y, −y], y = W x + b, m = 2 w_rows (aux packs [W | b] as
 //                  w_rows × (d + 1)); the exp comes from kernel_features_exp.wgsl     (§2.7)
+//  10 lln          the exponents τ x (τ = α for queries, β for keys); exp as Hedgehog  (§2.8)
 // Pairs a < b are in row-major order (a = 0: b = 1..d−1, then a = 1, ...), as on the CPU.
 //
 // Bindings (group 0):
@@ -167,6 +168,9 @@ fn feature(t: u32, r: u32) -> f32 {
         }
         case 8u: {
             return focused(t, r);
+        }
+        case 10u: {
+            return params.tau * at(t, r);
         }
         default: {
             if r < params.w_rows {

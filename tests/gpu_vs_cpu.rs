@@ -290,6 +290,12 @@ fn hedgehog_gpu_matches_cpu() {
 }
 
 #[test]
+fn lln_gpu_matches_cpu() {
+    check_variant(json!({"name": "lln", "diag": false}), 8, 8);
+    check_variant(json!({"name": "lln", "block": 5}), 8, 8);
+}
+
+#[test]
 fn yoso_expectation_gpu_matches_cpu() {
     check_variant(json!({"name": "yoso", "bits": 4}), 8, 8);
 }

@@ -679,3 +679,55 @@ fn hedgehog_matches_section_2_7() {
     }));
     assert_eq!(bad.unwrap_err().field(), "variant.bias");
 }
+
+#[test]
+fn lln_matches_section_2_8() {
+    let (sq, sk) = {
+        let t = common::toy();
+        (
+            attnscope::attention::kernel::lln::std_all(&t.q),
+            attnscope::attention::kernel::lln::std_all(&t.k),
+        )
+    };
+    assert!((sq - 0.662319).abs() < 1e-6 && (sk - 0.492612).abs() < 1e-6);
+    let (alpha, beta) =
+        attnscope::attention::kernel::lln::scales(&common::toy().q, &common::toy().k);
+    assert!((alpha - 1.881395).abs() < 1e-5 && (beta - 2.529544).abs() < 1e-5);
+    check(
+        &run(json!({"name": "lln", "diag": false}), false),
+        &[
+            [0.5763, 0.3244, 0.0993],
+            [0.6002, 0.3099, 0.0900],
+            [0.1227, 0.6004, 0.2769],
+        ],
+        &[[0.8742, 0.8779], [0.8701, 0.9355], [0.9533, -0.2166]],
+    );
+    check(
+        &run(json!({"name": "lln", "diag": false}), true),
+        &[
+            [1.0, 0.0, 0.0],
+            [0.6595, 0.3405, 0.0],
+            [0.1227, 0.6004, 0.2769],
+        ],
+        &[[1.0, 2.0], [0.6595, 0.9785], [0.9533, -0.2166]],
+    );
+    // LLN+Diag with D = d_k = 2: blocks {0, 1} and {2}.
+    check(
+        &run(json!({"name": "lln"}), false),
+        &[
+            [0.5470, 0.4034, 0.0497],
+            [0.5869, 0.3681, 0.0450],
+            [0.0614, 0.3002, 0.6384],
+        ],
+        &[[0.6960, 0.7154], [0.7219, 0.8283], [1.9766, 0.1417]],
+    );
+    check(
+        &run(json!({"name": "lln", "block": 2}), true),
+        &[
+            [1.0, 0.0, 0.0],
+            [0.6166, 0.3834, 0.0],
+            [0.0614, 0.3002, 0.6384],
+        ],
+        &[[1.0, 2.0], [0.6166, 0.8498], [1.9766, 0.1417]],
+    );
+}

@@ -18,6 +18,14 @@ pub enum Mask {
         /// Causal or symmetric.
         causal: bool,
     },
+    /// Consecutive diagonal blocks of `size` tokens, the last one shorter (LLN+Diag's softmax
+    /// branch); causal within a block when masked.
+    Block {
+        /// Tokens per block.
+        size: usize,
+        /// Causal within the block.
+        causal: bool,
+    },
     /// Neighborhood attention with odd `kernel` k (variants.md §9.2): non-causal
     /// `[clamp(i − ⌊k/2⌋, 0, n − k), … + k)` (shifted, not truncated, at the borders); causal
     /// `[max(0, i − k + 1), i]`.
@@ -52,6 +60,11 @@ impl Mask {
                 window,
                 causal: false,
             } => (i + 1).saturating_sub(window)..(i + window).min(n),
+            Mask::Block { size, causal } => {
+                let start = i / size.max(1) * size.max(1);
+                let end = if causal { i + 1 } else { (start + size).min(n) };
+                start..end
+            }
             Mask::Neighborhood {
                 kernel,
                 causal: true,
@@ -71,7 +84,9 @@ impl Mask {
         match self {
             Mask::Full => false,
             Mask::Causal => true,
-            Mask::Window { causal, .. } | Mask::Neighborhood { causal, .. } => causal,
+            Mask::Window { causal, .. }
+            | Mask::Block { causal, .. }
+            | Mask::Neighborhood { causal, .. } => causal,
         }
     }
 }

@@ -24,6 +24,7 @@ use kernel::cosformer::CosformerParams;
 use kernel::elu::LinearEluParams;
 use kernel::flatten::FlattenParams;
 use kernel::hedgehog::HedgehogParams;
+use kernel::lln::LlnParams;
 use kernel::performer::PerformerParams;
 use kernel::relu::LinearReluParams;
 use kernel::taylor::{TaylorParams, TaylorShiftParams};
@@ -61,6 +62,8 @@ pub enum VariantSpec {
     Flatten(FlattenParams),
     /// Hedgehog, exp of an affine map (§2.7).
     Hedgehog(HedgehogParams),
+    /// Linear Log-Normal attention, optionally + block-diagonal softmax (§2.8).
+    Lln(LlnParams),
     /// Softmax over a sliding window of keys (§9.1).
     SlidingWindow(SlidingWindowParams),
     /// Neighborhood attention, k keys per query (§9.2).
@@ -102,6 +105,7 @@ impl VariantSpec {
         "rebased",
         "flatten",
         "hedgehog",
+        "lln",
         "sliding_window",
         "neighborhood",
         "linformer",
@@ -126,6 +130,7 @@ impl VariantSpec {
             "rebased" => VariantSpec::Rebased(params_from_value("variant", p)?),
             "flatten" => VariantSpec::Flatten(params_from_value("variant", p)?),
             "hedgehog" => VariantSpec::Hedgehog(params_from_value("variant", p)?),
+            "lln" => VariantSpec::Lln(params_from_value("variant", p)?),
             "sliding_window" => VariantSpec::SlidingWindow(params_from_value("variant", p)?),
             "neighborhood" => VariantSpec::Neighborhood(params_from_value("variant", p)?),
             "linformer" => VariantSpec::Linformer(params_from_value("variant", p)?),
@@ -151,6 +156,7 @@ impl VariantSpec {
             kernel::taylor::rebased_catalog_entry(),
             kernel::flatten::catalog_entry(),
             kernel::hedgehog::catalog_entry(),
+            kernel::lln::catalog_entry(),
             local::sliding_window_catalog_entry(),
             local::neighborhood_catalog_entry(),
             lowrank::linformer::catalog_entry(),
@@ -174,6 +180,7 @@ impl VariantSpec {
             VariantSpec::Rebased(_) => "rebased",
             VariantSpec::Flatten(_) => "flatten",
             VariantSpec::Hedgehog(_) => "hedgehog",
+            VariantSpec::Lln(_) => "lln",
             VariantSpec::SlidingWindow(_) => "sliding_window",
             VariantSpec::Neighborhood(_) => "neighborhood",
             VariantSpec::Linformer(_) => "linformer",
@@ -195,6 +202,7 @@ impl VariantSpec {
             VariantSpec::Taylorshift(p) => p.validate(),
             VariantSpec::Flatten(p) => p.validate(),
             VariantSpec::Hedgehog(p) => p.validate(),
+            VariantSpec::Lln(p) => p.validate(),
             VariantSpec::SlidingWindow(p) => p.validate(),
             VariantSpec::Neighborhood(p) => p.validate(),
             VariantSpec::Linformer(p) => p.validate(),
@@ -247,6 +255,21 @@ impl VariantSpec {
         Ok(Some((scale, self.mask(causal))))
     }
 
+    /// LLN+Diag's block-diagonal softmax branch (scale and mask), mixed half and half with the
+    /// kernel part; `None` for every other variant.
+    pub fn diagonal_softmax(&self, qkv: &Qkv, causal: bool) -> Option<(f64, Mask)> {
+        match self {
+            VariantSpec::Lln(p) if p.diag => Some((
+                1.0 / (qkv.d_k() as f64).sqrt(),
+                Mask::Block {
+                    size: p.block.unwrap_or(qkv.d_k()),
+                    causal,
+                },
+            )),
+            _ => None,
+        }
+    }
+
     /// The same variant with every default that depends on the input filled in.
     pub fn resolved(&self, d_k: usize) -> VariantSpec {
         match self {
@@ -254,6 +277,7 @@ impl VariantSpec {
             VariantSpec::SlidingWindow(p) => VariantSpec::SlidingWindow(p.resolved(d_k)),
             VariantSpec::Linformer(p) => VariantSpec::Linformer(p.resolved()),
             VariantSpec::Flare(p) => VariantSpec::Flare(p.resolved()),
+            VariantSpec::Lln(p) => VariantSpec::Lln(p.resolved(d_k)),
             VariantSpec::Performer(p) => VariantSpec::Performer(p.resolved()),
             other => other.clone(),
         }
@@ -308,7 +332,7 @@ impl VariantSpec {
                 format!("{} has no CPU form", self.name()),
             ));
         };
-        Ok(if want_attention {
+        let linear = if want_attention {
             let (output, attention) = kernel::quadratic(&s, &qkv.v, causal);
             AttentionOutput {
                 output,
@@ -319,6 +343,22 @@ impl VariantSpec {
                 output: kernel::chunked(&s, &qkv.v, causal, s.chunk),
                 attention: None,
             }
-        })
+        };
+        match self.diagonal_softmax(qkv, causal) {
+            Some((scale, mask)) => {
+                let (o_bd, a_bd) =
+                    softmax::softmax_attention(&qkv.with_rope_applied(), scale, mask);
+                Ok(mix_halves(linear, &o_bd, &a_bd))
+            }
+            None => Ok(linear),
+        }
+    }
+}
+
+/// `½ linear + ½ (o_bd, a_bd)`: LLN+Diag's mixing of its two branches.
+pub fn mix_halves(linear: AttentionOutput, o_bd: &Matrix, a_bd: &Matrix) -> AttentionOutput {
+    AttentionOutput {
+        output: kernel::lln::average(&linear.output, o_bd),
+        attention: linear.attention.map(|a| kernel::lln::average(&a, a_bd)),
     }
 }

@@ -63,9 +63,18 @@ pub async fn run(
         want_attention,
         scratch.max(4 * (qkv.n() * features.m) as u64),
     )?;
-    let (output, attention, timing) =
+    let (output, attention, mut timing) =
         kernel_attn::run(ctx, &features, qkv, causal, norm, chunk, want_attention).await?;
-    Ok((AttentionOutput { output, attention }, timing))
+    let linear = AttentionOutput { output, attention };
+    if let Some((scale, mask)) = spec.diagonal_softmax(qkv, causal) {
+        let rotated = qkv.with_rope_applied();
+        let (o_bd, a_bd, t) =
+            pipelines::attn_softmax::run(ctx, &rotated, scale as f32, mask, want_attention).await?;
+        timing.kernel_ms = timing.kernel_ms.zip(t.kernel_ms).map(|(a, b)| a + b);
+        let a_bd = a_bd.unwrap_or_else(|| crate::tensor::Matrix::zeros(0, 0));
+        return Ok((crate::attention::mix_halves(linear, &o_bd, &a_bd), timing));
+    }
+    Ok((linear, timing))
 }
 
 /// The low-rank family, FNet and YOSO, composed of softmax, matmul and their own passes; `None`
@@ -127,6 +136,7 @@ fn kernel_features(
         m,
         delta: 0.0,
         tau: 1.0,
+        tau_keys: 1.0,
         power: 1.0,
         sigma: 1.0,
         aux: None,
@@ -175,6 +185,7 @@ fn kernel_features(
         VariantSpec::Taylorshift(p) => (
             FeatureSpec {
                 tau: p.tau as f32,
+                tau_keys: p.tau as f32,
                 ..plain(
                     FeatureKind::TaylorShift,
                     Taylor::TaylorShift { tau: p.tau }.feature_dim(d),
@@ -212,6 +223,19 @@ fn kernel_features(
             Normaliser::PlusEps(p.eps),
             p.chunk_size,
         ),
+        VariantSpec::Lln(p) => {
+            let (alpha, beta) = crate::attention::kernel::lln::scales(&qkv.q, &qkv.k);
+            (
+                FeatureSpec {
+                    tau: alpha as f32,
+                    tau_keys: beta as f32,
+                    exp: ExpStage::Stabilised { scale: 1.0 },
+                    ..plain(FeatureKind::LogNormal, d)
+                },
+                Normaliser::PlusEps(crate::attention::kernel::lln::EPS),
+                p.chunk_size,
+            )
+        }
         VariantSpec::Hedgehog(p) => {
             let (w, bias) = p.affine(d)?;
             let rows = w.rows();

@@ -8,6 +8,7 @@ pub mod cosformer;
 pub mod elu;
 pub mod flatten;
 pub mod hedgehog;
+pub mod lln;
 pub mod performer;
 pub mod relu;
 pub mod setup;

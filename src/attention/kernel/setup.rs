@@ -5,6 +5,7 @@ use super::cosformer::CosFeatures;
 use super::elu::EluPlusOne;
 use super::flatten::Focused;
 use super::hedgehog::Hedgehog;
+use super::lln::{self, LogNormal};
 use super::performer::Favor;
 use super::relu::Relu;
 use super::taylor::Taylor;
@@ -95,6 +96,18 @@ pub fn kernel_setup(spec: &VariantSpec, qkv: &Qkv) -> Result<Option<KernelSetup>
                 k,
                 qkv.rope,
                 Normaliser::PlusEps(p.eps),
+                p.chunk_size,
+            )
+        }
+        VariantSpec::Lln(p) => {
+            let (alpha, beta) = lln::scales(q, k);
+            let map = LogNormal { alpha, beta };
+            KernelSetup::new(
+                &map,
+                q,
+                k,
+                qkv.rope,
+                Normaliser::PlusEps(lln::EPS),
                 p.chunk_size,
             )
         }

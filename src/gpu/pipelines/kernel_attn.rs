@@ -41,6 +41,8 @@ pub enum FeatureKind {
     Flatten = 8,
     /// Hedgehog's ± exponents of `W x + b`.
     Hedgehog = 9,
+    /// LLN's scaled exponents `τ x` (τ = α for queries, β for keys).
+    LogNormal = 10,
 }
 
 /// What follows the map pass.
@@ -66,8 +68,10 @@ pub struct FeatureSpec {
     pub m: usize,
     /// δ (ReLU, Performer).
     pub delta: f32,
-    /// τ (TaylorShift).
+    /// τ (TaylorShift; LLN's α for queries).
     pub tau: f32,
+    /// LLN's β for keys (τ itself for every other map).
+    pub tau_keys: f32,
     /// FLatten's focusing power p.
     pub power: f32,
     /// FLatten's σ.
@@ -287,7 +291,7 @@ fn record_features(
         m: m as u32,
         map: spec.kind as u32,
         delta: spec.delta,
-        tau: spec.tau,
+        tau: if is_query { spec.tau } else { spec.tau_keys },
         power: spec.power,
         sigma: spec.sigma,
         w_rows: spec.w_rows(),
