@@ -296,6 +296,11 @@ fn lln_gpu_matches_cpu() {
 }
 
 #[test]
+fn flowformer_gpu_matches_cpu() {
+    check_variant(json!({"name": "flowformer"}), 16, 16);
+}
+
+#[test]
 fn yoso_expectation_gpu_matches_cpu() {
     check_variant(json!({"name": "yoso", "bits": 4}), 8, 8);
 }

@@ -85,6 +85,7 @@ async fn webgpu_kernels_match_the_cpu_reference() {
         (json!({"name": "hedgehog", "seed": 2}), &both[..]),
         (json!({"name": "hedgehog", "form": "softmax"}), &both[..]),
         (json!({"name": "lln", "block": 5}), &both[..]),
+        (json!({"name": "flowformer"}), &both[..]),
         (json!({"name": "sliding_window", "window": 5}), &both[..]),
         (json!({"name": "neighborhood", "kernel": 1}), &both[..]),
         (json!({"name": "linformer", "k": 1}), &both[..1]),

@@ -23,6 +23,7 @@ use fnet::FnetParams;
 use kernel::cosformer::CosformerParams;
 use kernel::elu::LinearEluParams;
 use kernel::flatten::FlattenParams;
+use kernel::flowformer::FlowformerParams;
 use kernel::hedgehog::HedgehogParams;
 use kernel::lln::LlnParams;
 use kernel::performer::PerformerParams;
@@ -64,6 +65,8 @@ pub enum VariantSpec {
     Hedgehog(HedgehogParams),
     /// Linear Log-Normal attention, optionally + block-diagonal softmax (§2.8).
     Lln(LlnParams),
+    /// Flowformer, conservation flows (§2.9).
+    Flowformer(FlowformerParams),
     /// Softmax over a sliding window of keys (§9.1).
     SlidingWindow(SlidingWindowParams),
     /// Neighborhood attention, k keys per query (§9.2).
@@ -106,6 +109,7 @@ impl VariantSpec {
         "flatten",
         "hedgehog",
         "lln",
+        "flowformer",
         "sliding_window",
         "neighborhood",
         "linformer",
@@ -131,6 +135,7 @@ impl VariantSpec {
             "flatten" => VariantSpec::Flatten(params_from_value("variant", p)?),
             "hedgehog" => VariantSpec::Hedgehog(params_from_value("variant", p)?),
             "lln" => VariantSpec::Lln(params_from_value("variant", p)?),
+            "flowformer" => VariantSpec::Flowformer(params_from_value("variant", p)?),
             "sliding_window" => VariantSpec::SlidingWindow(params_from_value("variant", p)?),
             "neighborhood" => VariantSpec::Neighborhood(params_from_value("variant", p)?),
             "linformer" => VariantSpec::Linformer(params_from_value("variant", p)?),
@@ -157,6 +162,7 @@ impl VariantSpec {
             kernel::flatten::catalog_entry(),
             kernel::hedgehog::catalog_entry(),
             kernel::lln::catalog_entry(),
+            kernel::flowformer::catalog_entry(),
             local::sliding_window_catalog_entry(),
             local::neighborhood_catalog_entry(),
             lowrank::linformer::catalog_entry(),
@@ -181,6 +187,7 @@ impl VariantSpec {
             VariantSpec::Flatten(_) => "flatten",
             VariantSpec::Hedgehog(_) => "hedgehog",
             VariantSpec::Lln(_) => "lln",
+            VariantSpec::Flowformer(_) => "flowformer",
             VariantSpec::SlidingWindow(_) => "sliding_window",
             VariantSpec::Neighborhood(_) => "neighborhood",
             VariantSpec::Linformer(_) => "linformer",
@@ -203,6 +210,7 @@ impl VariantSpec {
             VariantSpec::Flatten(p) => p.validate(),
             VariantSpec::Hedgehog(p) => p.validate(),
             VariantSpec::Lln(p) => p.validate(),
+            VariantSpec::Flowformer(p) => p.validate(),
             VariantSpec::SlidingWindow(p) => p.validate(),
             VariantSpec::Neighborhood(p) => p.validate(),
             VariantSpec::Linformer(p) => p.validate(),
@@ -316,6 +324,14 @@ impl VariantSpec {
                 return lowrank::flare::forward(p, &qkv.with_rope_applied(), causal, want_attention)
             }
             VariantSpec::Fnet(_) => return fnet::forward(qkv, want_attention),
+            VariantSpec::Flowformer(p) => {
+                return Ok(kernel::flowformer::forward(
+                    p,
+                    &qkv.with_rope_applied(),
+                    causal,
+                    want_attention,
+                ))
+            }
             VariantSpec::Yoso(p) => {
                 return Ok(yoso::forward(
                     p,

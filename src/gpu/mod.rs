@@ -94,11 +94,19 @@ async fn run_composed(
             | VariantSpec::Flare(_)
             | VariantSpec::Fnet(_)
             | VariantSpec::Yoso(_)
+            | VariantSpec::Flowformer(_)
     );
     if !composed {
         return Ok(None);
     }
     spec.check_mask(causal)?;
+    if let VariantSpec::Flowformer(p) = spec {
+        ctx.check_fits(qkv, true, 0)?;
+        let rotated = qkv.with_rope_applied();
+        return Ok(Some(
+            pipelines::flow::run(ctx, p, &rotated, causal, want).await?,
+        ));
+    }
     if let VariantSpec::Yoso(p) = spec {
         ctx.check_fits(qkv, true, 0)?;
         return Ok(Some(
@@ -150,7 +158,8 @@ fn kernel_features(
         | VariantSpec::Nystrom(_)
         | VariantSpec::Flare(_)
         | VariantSpec::Fnet(_)
-        | VariantSpec::Yoso(_) => return Ok(None),
+        | VariantSpec::Yoso(_)
+        | VariantSpec::Flowformer(_) => return Ok(None),
         VariantSpec::LinearElu(p) => (
             plain(FeatureKind::Elu, d),
             Normaliser::PlusEps(p.eps),
@@ -291,6 +300,7 @@ pub const PARAMS_LAYOUT: &[(&str, usize)] = &[
     ("RopeParams", std::mem::size_of::<params::RopeParams>()),
     ("MatmulParams", std::mem::size_of::<params::MatmulParams>()),
     ("YosoParams", std::mem::size_of::<params::YosoParams>()),
+    ("FlowParams", std::mem::size_of::<params::FlowParams>()),
 ];
 
 /// Invocations per workgroup of every shader.

@@ -106,6 +106,16 @@ pub struct YosoParams {
     pub _pad: [u32; 2],
 }
 
+/// Mirrors `shaders/flow_weights.wgsl::FlowParams`: keep in sync.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+pub struct FlowParams {
+    pub n: u32,
+    pub d: u32,
+    pub causal: u32,
+    pub _pad: u32,
+}
+
 // WGSL uniform structs are laid out in 16-byte multiples: every block here is a multiple of 16 bytes.
 const _: () = assert!(std::mem::size_of::<AttnSoftmaxParams>() == 32);
 const _: () = assert!(std::mem::size_of::<KernelAttnParams>() == 32);
@@ -114,3 +124,4 @@ const _: () = assert!(std::mem::size_of::<ExpParams>() == 32);
 const _: () = assert!(std::mem::size_of::<RopeParams>() == 16);
 const _: () = assert!(std::mem::size_of::<MatmulParams>() == 32);
 const _: () = assert!(std::mem::size_of::<YosoParams>() == 32);
+const _: () = assert!(std::mem::size_of::<FlowParams>() == 16);

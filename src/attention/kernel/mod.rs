@@ -7,6 +7,7 @@
 pub mod cosformer;
 pub mod elu;
 pub mod flatten;
+pub mod flowformer;
 pub mod hedgehog;
 pub mod lln;
 pub mod performer;

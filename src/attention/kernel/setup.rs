@@ -25,7 +25,8 @@ pub fn kernel_setup(spec: &VariantSpec, qkv: &Qkv) -> Result<Option<KernelSetup>
         | VariantSpec::Nystrom(_)
         | VariantSpec::Flare(_)
         | VariantSpec::Fnet(_)
-        | VariantSpec::Yoso(_) => return Ok(None),
+        | VariantSpec::Yoso(_)
+        | VariantSpec::Flowformer(_) => return Ok(None),
         VariantSpec::LinearElu(p) => KernelSetup::new(
             &EluPlusOne,
             q,

@@ -3,6 +3,7 @@
 //! `shaders/<name>.wgsl` becomes one [`Kernel`]; `attn_*.rs` encode the runs.
 
 pub mod attn_softmax;
+pub mod flow;
 pub mod fnet;
 pub mod kernel_attn;
 pub mod lowrank;
@@ -20,6 +21,7 @@ pub const GRID_X: u32 = 65_535;
 pub struct Pipelines {
     pub(crate) softmax: Kernel,
     pub(crate) matmul: Kernel,
+    pub(crate) flow_weights: Kernel,
     pub(crate) yoso_codes: Kernel,
     pub(crate) yoso_weights: Kernel,
     pub(crate) features: Kernel,
@@ -49,6 +51,12 @@ impl Pipelines {
                 "matmul",
                 include_str!("../../../shaders/matmul.wgsl"),
                 &[true, true, false], // a, b, c
+            ),
+            flow_weights: Kernel::new(
+                device,
+                "flow_weights",
+                include_str!("../../../shaders/flow_weights.wgsl"),
+                &[true, true, true, true, false], // q, k, row, col, weights
             ),
             yoso_codes: Kernel::new(
                 device,
