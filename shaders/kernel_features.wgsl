@@ -17,6 +17,9 @@
 //   9 hedgehog     the exponents [y, −y], y = W x + b, m = 2 w_rows (aux packs [W | b] as
 //                  w_rows × (d + 1)); the exp comes from kernel_features_exp.wgsl     (§2.7)
 //  10 lln          the exponents τ x (τ = α for queries, β for keys); exp as Hedgehog  (§2.8)
+//  11 rala keys    (elu(x) + 1) · α_t, α from aux ([n, 1])                             (§2.10)
+//  12 nala queries [(ReLU(x)/r)^p, (ReLU(−x)/r)^p], r = ‖x‖, p = 3 (0.5 + tanh r)     (§2.11)
+//  13 nala keys    [ReLU(x³), ReLU(−x³)]                                               (§2.11)
 // Pairs a < b are in row-major order (a = 0: b = 1..d−1, then a = 1, ...), as on the CPU.
 //
 // Bindings (group 0):
@@ -171,6 +174,28 @@ fn feature(t: u32, r: u32) -> f32 {
         }
         case 10u: {
             return params.tau * at(t, r);
+        }
+        case 11u: {
+            let v = at(t, r);
+            return select(exp(v), v + 1.0, v > 0.0) * aux[t];
+        }
+        case 12u: {
+            var norm2 = 0.0;
+            for (var a = 0u; a < params.d; a++) {
+                norm2 += at(t, a) * at(t, a);
+            }
+            let norm = sqrt(norm2);
+            if norm == 0.0 {
+                return 0.0;
+            }
+            let p = 3.0 * (0.5 + tanh(norm));
+            let sign = select(-1.0, 1.0, r < params.d);
+            return pow(max(sign * at(t, r % params.d), 0.0) / norm, p);
+        }
+        case 13u: {
+            let sign = select(-1.0, 1.0, r < params.d);
+            let v = at(t, r % params.d);
+            return max(sign * v * v * v, 0.0);
         }
         default: {
             if r < params.w_rows {

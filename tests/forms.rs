@@ -36,6 +36,8 @@ fn kernel_variants() -> Vec<Value> {
         json!({"name": "hedgehog", "seed": 4}),
         json!({"name": "hedgehog", "form": "softmax"}),
         json!({"name": "lln", "diag": false}),
+        json!({"name": "rala"}),
+        json!({"name": "nalaformer"}),
     ]
 }
 

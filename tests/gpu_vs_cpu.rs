@@ -301,6 +301,14 @@ fn flowformer_gpu_matches_cpu() {
 }
 
 #[test]
+fn rala_and_nalaformer_gpu_match_cpu() {
+    for rope in [false, true] {
+        check_masks(json!({"name": "rala"}), 8, 8, rope, &[false]);
+        check_masks(json!({"name": "nalaformer"}), 8, 8, rope, &[false]);
+    }
+}
+
+#[test]
 fn yoso_expectation_gpu_matches_cpu() {
     check_variant(json!({"name": "yoso", "bits": 4}), 8, 8);
 }

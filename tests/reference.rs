@@ -753,3 +753,72 @@ fn flowformer_matches_section_2_9() {
         &[[0.7311, 1.4621], [0.3373, 0.3291], [0.8132, 0.2873]],
     );
 }
+
+// ── Vision linear attentions, 1-D adaptations (variants.md §2.10–§2.11) ─────────────────────
+
+#[test]
+fn rala_matches_section_2_10() {
+    let alpha =
+        attnscope::attention::kernel::vision::key_importance(&common::toy().q, &common::toy().k);
+    assert_close(
+        "α",
+        &alpha.iter().map(|&a| a as f32).collect::<Vec<_>>(),
+        &[0.3403, 0.4691, 0.1906],
+        Tolerance::WORKED_EXAMPLE,
+    );
+    check(
+        &run(json!({"name": "rala", "rope": true}), false),
+        &[
+            [0.3563, 0.1548, -0.1247],
+            [0.1877, 0.5015, -0.0129],
+            [-0.3854, 0.1175, 0.1707],
+        ],
+        &[[-0.0178, 0.4954], [0.1489, -0.1325], [0.1268, -0.8030]],
+    );
+    // The workload's RoPE flag turns it on too.
+    assert_eq!(
+        run_rope(json!({"name": "rala"}), false).attention,
+        run(json!({"name": "rala", "rope": true}), false).attention
+    );
+}
+
+#[test]
+fn nalaformer_matches_section_2_11() {
+    use attnscope::attention::kernel::vision::query_power;
+    let t = common::toy();
+    let powers: Vec<f32> = (0..3)
+        .map(|i| {
+            let r: f64 =
+                t.q.row(i)
+                    .iter()
+                    .map(|&x| f64::from(x).powi(2))
+                    .sum::<f64>()
+                    .sqrt();
+            query_power(r) as f32
+        })
+        .collect();
+    assert_close(
+        "p",
+        &powers,
+        &[3.9207, 2.7588, 3.8814],
+        Tolerance::WORKED_EXAMPLE,
+    );
+    check(
+        &run(json!({"name": "nalaformer"}), false),
+        &[
+            [0.9048, 0.0877, 0.0075],
+            [0.9505, 0.0495, 0.0],
+            [0.0, 0.7923, 0.2077],
+        ],
+        &[[0.9272, 1.7256], [0.9505, 1.8516], [0.6230, -0.6885]],
+    );
+    check(
+        &run(json!({"name": "nalaformer", "rope": true}), false),
+        &[
+            [0.9048, -0.4600, -0.1059],
+            [0.5136, 0.0495, 1.2058],
+            [-1.0750, 0.3756, 0.2077],
+        ],
+        &[[0.5869, 2.2166], [4.1308, 1.5805], [-0.4519, -2.4217]],
+    );
+}

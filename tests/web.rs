@@ -86,6 +86,8 @@ async fn webgpu_kernels_match_the_cpu_reference() {
         (json!({"name": "hedgehog", "form": "softmax"}), &both[..]),
         (json!({"name": "lln", "block": 5}), &both[..]),
         (json!({"name": "flowformer"}), &both[..]),
+        (json!({"name": "rala", "rope": true}), &both[..1]),
+        (json!({"name": "nalaformer", "rope": true}), &both[..1]),
         (json!({"name": "sliding_window", "window": 5}), &both[..]),
         (json!({"name": "neighborhood", "kernel": 1}), &both[..]),
         (json!({"name": "linformer", "k": 1}), &both[..1]),

@@ -29,6 +29,7 @@ use kernel::lln::LlnParams;
 use kernel::performer::PerformerParams;
 use kernel::relu::LinearReluParams;
 use kernel::taylor::{TaylorParams, TaylorShiftParams};
+use kernel::vision::VisionParams;
 use kernel::KernelSetup;
 use local::{NeighborhoodParams, SlidingWindowParams};
 use lowrank::{flare::FlareParams, linformer::LinformerParams, nystrom::NystromParams};
@@ -67,6 +68,10 @@ pub enum VariantSpec {
     Lln(LlnParams),
     /// Flowformer, conservation flows (§2.9).
     Flowformer(FlowformerParams),
+    /// RALA, 1-D adaptation (§2.10).
+    Rala(VisionParams),
+    /// NaLaFormer, 1-D adaptation (§2.11).
+    Nalaformer(VisionParams),
     /// Softmax over a sliding window of keys (§9.1).
     SlidingWindow(SlidingWindowParams),
     /// Neighborhood attention, k keys per query (§9.2).
@@ -110,6 +115,8 @@ impl VariantSpec {
         "hedgehog",
         "lln",
         "flowformer",
+        "rala",
+        "nalaformer",
         "sliding_window",
         "neighborhood",
         "linformer",
@@ -136,6 +143,8 @@ impl VariantSpec {
             "hedgehog" => VariantSpec::Hedgehog(params_from_value("variant", p)?),
             "lln" => VariantSpec::Lln(params_from_value("variant", p)?),
             "flowformer" => VariantSpec::Flowformer(params_from_value("variant", p)?),
+            "rala" => VariantSpec::Rala(params_from_value("variant", p)?),
+            "nalaformer" => VariantSpec::Nalaformer(params_from_value("variant", p)?),
             "sliding_window" => VariantSpec::SlidingWindow(params_from_value("variant", p)?),
             "neighborhood" => VariantSpec::Neighborhood(params_from_value("variant", p)?),
             "linformer" => VariantSpec::Linformer(params_from_value("variant", p)?),
@@ -163,6 +172,8 @@ impl VariantSpec {
             kernel::hedgehog::catalog_entry(),
             kernel::lln::catalog_entry(),
             kernel::flowformer::catalog_entry(),
+            kernel::vision::rala_catalog_entry(),
+            kernel::vision::nalaformer_catalog_entry(),
             local::sliding_window_catalog_entry(),
             local::neighborhood_catalog_entry(),
             lowrank::linformer::catalog_entry(),
@@ -188,6 +199,8 @@ impl VariantSpec {
             VariantSpec::Hedgehog(_) => "hedgehog",
             VariantSpec::Lln(_) => "lln",
             VariantSpec::Flowformer(_) => "flowformer",
+            VariantSpec::Rala(_) => "rala",
+            VariantSpec::Nalaformer(_) => "nalaformer",
             VariantSpec::SlidingWindow(_) => "sliding_window",
             VariantSpec::Neighborhood(_) => "neighborhood",
             VariantSpec::Linformer(_) => "linformer",
@@ -211,6 +224,7 @@ impl VariantSpec {
             VariantSpec::Hedgehog(p) => p.validate(),
             VariantSpec::Lln(p) => p.validate(),
             VariantSpec::Flowformer(p) => p.validate(),
+            VariantSpec::Rala(_) | VariantSpec::Nalaformer(_) => Ok(()),
             VariantSpec::SlidingWindow(p) => p.validate(),
             VariantSpec::Neighborhood(p) => p.validate(),
             VariantSpec::Linformer(p) => p.validate(),
@@ -227,6 +241,8 @@ impl VariantSpec {
             VariantSpec::Linformer(_) => "the projection mixes future tokens into every key",
             VariantSpec::Nystrom(_) => "the landmarks average over future tokens",
             VariantSpec::Fnet(_) => "the Fourier transform mixes every token (encoder-only)",
+            VariantSpec::Rala(_) => "the key importance uses the mean of every query",
+            VariantSpec::Nalaformer(_) => "it is a non-causal vision design",
             _ => return Ok(()),
         };
         if causal {

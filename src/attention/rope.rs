@@ -68,3 +68,35 @@ pub fn cos_sin_table(n: usize, m: usize) -> Matrix {
     }
     table
 }
+
+/// Every row of `features` rotated by its position, each half (`m = 2h`) on its own with
+/// `θ_c = 10000^{−2c/h}` (NaLaFormer's layout); `m` must be even.
+pub fn rotate_halves(features: &Features) -> Features {
+    features
+        .iter()
+        .enumerate()
+        .map(|(p, row)| {
+            let half = row.len() / 2;
+            let (mut first, mut second) = (row[..half].to_vec(), row[half..].to_vec());
+            rotate_row(p, &mut first);
+            rotate_row(p, &mut second);
+            first.into_iter().chain(second).collect()
+        })
+        .collect()
+}
+
+/// The GPU's table for [`rotate_halves`]: pair `c` of the full row uses the angle of pair
+/// `c mod ⌊h/2⌋` of a half of `h = m/2` coordinates (`h` even).
+pub fn cos_sin_table_halves(n: usize, m: usize) -> Matrix {
+    let half = m / 2;
+    let pairs_per_half = (half / 2).max(1);
+    let mut table = Matrix::zeros(n, 2 * (m / 2).max(1));
+    for p in 0..n {
+        for c in 0..m / 2 {
+            let (cos, sin) = cos_sin(p, c % pairs_per_half, half);
+            table.set(p, 2 * c, cos as f32);
+            table.set(p, 2 * c + 1, sin as f32);
+        }
+    }
+    table
+}

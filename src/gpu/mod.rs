@@ -39,6 +39,7 @@ pub async fn run(
     causal: bool,
     want_attention: bool,
 ) -> Result<(AttentionOutput, GpuTiming)> {
+    spec.check_mask(causal)?;
     if let Some((scale, mask)) = spec.softmax_form(qkv, causal)? {
         ctx.check_fits(qkv, want_attention, 0)?;
         // RoPE rotates Q and K before softmax: done once on the CPU in f64, O(n d).
@@ -141,6 +142,9 @@ fn kernel_features(
     let d = qkv.d_k();
     let plain = |kind: FeatureKind, m: usize| FeatureSpec {
         kind,
+        kind_keys: kind,
+        rope: qkv.rope,
+        rope_halves: false,
         m,
         delta: 0.0,
         tau: 1.0,
@@ -150,6 +154,9 @@ fn kernel_features(
         aux: None,
         exp: ExpStage::None,
     };
+    if let VariantSpec::Nalaformer(p) = spec {
+        crate::attention::kernel::vision::check_rope_layout(d, qkv.rope || p.rope)?;
+    }
     Ok(Some(match spec {
         VariantSpec::Softmax(_)
         | VariantSpec::SlidingWindow(_)
@@ -245,6 +252,30 @@ fn kernel_features(
                 p.chunk_size,
             )
         }
+        VariantSpec::Rala(p) => {
+            let alpha = crate::attention::kernel::vision::key_importance(&qkv.q, &qkv.k);
+            let column: Vec<f32> = alpha.iter().map(|&a| a as f32).collect();
+            (
+                FeatureSpec {
+                    kind_keys: FeatureKind::RalaKeys,
+                    rope: qkv.rope || p.rope,
+                    aux: crate::tensor::Matrix::from_vec(qkv.n(), 1, column).ok(),
+                    ..plain(FeatureKind::Elu, d)
+                },
+                Normaliser::PlusEps(crate::attention::kernel::vision::EPS),
+                crate::attention::kernel::DEFAULT_CHUNK_SIZE,
+            )
+        }
+        VariantSpec::Nalaformer(p) => (
+            FeatureSpec {
+                rope_halves: true,
+                kind_keys: FeatureKind::NalaKeys,
+                rope: qkv.rope || p.rope,
+                ..plain(FeatureKind::NalaQueries, 2 * d)
+            },
+            Normaliser::PlusEps(crate::attention::kernel::vision::EPS),
+            crate::attention::kernel::DEFAULT_CHUNK_SIZE,
+        ),
         VariantSpec::Hedgehog(p) => {
             let (w, bias) = p.affine(d)?;
             let rows = w.rows();

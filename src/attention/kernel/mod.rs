@@ -14,6 +14,7 @@ pub mod performer;
 pub mod relu;
 pub mod setup;
 pub mod taylor;
+pub mod vision;
 
 use super::rope::rotate_features;
 use crate::catalog::Range;

@@ -9,7 +9,9 @@ use super::lln::{self, LogNormal};
 use super::performer::Favor;
 use super::relu::Relu;
 use super::taylor::Taylor;
-use super::{KernelSetup, Normaliser};
+use super::vision::{self, NormAware, Rala};
+use super::{FeatureMap, KernelSetup, Normaliser, DEFAULT_CHUNK_SIZE};
+use crate::attention::rope::rotate_halves;
 use crate::attention::{VariantSpec, MAX_FEATURES};
 use crate::error::{Error, Result};
 use crate::workload::Qkv;
@@ -111,6 +113,38 @@ pub fn kernel_setup(spec: &VariantSpec, qkv: &Qkv) -> Result<Option<KernelSetup>
                 Normaliser::PlusEps(lln::EPS),
                 p.chunk_size,
             )
+        }
+        VariantSpec::Rala(p) => {
+            let map = Rala {
+                alpha: vision::key_importance(q, k),
+            };
+            let rope = qkv.rope || p.rope;
+            KernelSetup::new(
+                &map,
+                q,
+                k,
+                rope,
+                Normaliser::PlusEps(vision::EPS),
+                DEFAULT_CHUNK_SIZE,
+            )
+        }
+        VariantSpec::Nalaformer(p) => {
+            let rope = qkv.rope || p.rope;
+            vision::check_rope_layout(qkv.d_k(), rope)?;
+            let (fq, fk) = (NormAware.queries(q), NormAware.keys(k));
+            let (fq_rot, fk_rot) = if rope {
+                (Some(rotate_halves(&fq)), Some(rotate_halves(&fk)))
+            } else {
+                (None, None)
+            };
+            KernelSetup {
+                fq,
+                fk,
+                fq_rot,
+                fk_rot,
+                norm: Normaliser::PlusEps(vision::EPS),
+                chunk: DEFAULT_CHUNK_SIZE,
+            }
         }
         VariantSpec::Hedgehog(p) => {
             let (w, bias) = p.affine(qkv.d_k())?;

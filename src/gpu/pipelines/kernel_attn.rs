@@ -43,6 +43,12 @@ pub enum FeatureKind {
     Hedgehog = 9,
     /// LLN's scaled exponents `τ x` (τ = α for queries, β for keys).
     LogNormal = 10,
+    /// RALA's keys: `(elu(x) + 1) · α_t` (α from aux, one per token).
+    RalaKeys = 11,
+    /// NaLaFormer's queries `[(ReLU(q)/r)^p, (ReLU(−q)/r)^p]`.
+    NalaQueries = 12,
+    /// NaLaFormer's keys `[ReLU(k³), ReLU(−k³)]`.
+    NalaKeys = 13,
 }
 
 /// What follows the map pass.
@@ -62,8 +68,14 @@ pub enum ExpStage {
 /// Everything the GPU needs to know about a kernel variant's feature map.
 #[derive(Debug, Clone)]
 pub struct FeatureSpec {
-    /// Which map.
+    /// Which map, for queries.
     pub kind: FeatureKind,
+    /// Which map, for keys (the same as `kind` but for RALA and NaLaFormer).
+    pub kind_keys: FeatureKind,
+    /// RoPE on the numerator's features (the workload's flag, or the variant's own).
+    pub rope: bool,
+    /// RoPE rotates each half of the features on its own (NaLaFormer).
+    pub rope_halves: bool,
     /// Feature dimension m.
     pub m: usize,
     /// δ (ReLU, Performer).
@@ -87,7 +99,9 @@ impl FeatureSpec {
     /// Rows of the projection in `aux` (Performer, Hedgehog), else 0.
     fn w_rows(&self) -> u32 {
         match self.kind {
-            FeatureKind::Performer | FeatureKind::PerformerHyperbolic | FeatureKind::Hedgehog => {
+            FeatureKind::Performer | FeatureKind::PerformerHyperbolic | FeatureKind::Hedgehog
+                if self.aux.is_some() =>
+            {
                 self.aux.as_ref().map_or(0, Matrix::rows) as u32
             }
             _ => 0,
@@ -127,7 +141,7 @@ pub async fn run(
     let fq = output_buffer(ctx, "fq", n * m);
     let fk = output_buffer(ctx, "fk", n * m);
     // Under RoPE the numerator reads rotated features; without it, the same buffers.
-    let rotated = qkv.rope.then(|| {
+    let rotated = spec.rope.then(|| {
         (
             output_buffer(ctx, "fq rotated", n * m),
             output_buffer(ctx, "fk rotated", n * m),
@@ -155,7 +169,12 @@ pub async fn run(
         record_features(ctx, &mut encoder, spec, x, features, is_query, first.take());
     }
     if let Some((fq_rot, fk_rot)) = &rotated {
-        record_rope(ctx, &mut encoder, n, m, [(&fq, fq_rot), (&fk, fk_rot)]);
+        let table = if spec.rope_halves {
+            rope::cos_sin_table_halves(n, m)
+        } else {
+            rope::cos_sin_table(n, m)
+        };
+        record_rope(ctx, &mut encoder, &table, m, [(&fq, fq_rot), (&fk, fk_rot)]);
     }
     kernels.kernel_state.record(
         device,
@@ -246,17 +265,18 @@ pub async fn run(
 fn record_rope(
     ctx: &GpuContext,
     encoder: &mut wgpu::CommandEncoder,
-    n: usize,
+    table: &Matrix,
     m: usize,
     pairs: [(&wgpu::Buffer, &wgpu::Buffer); 2],
 ) {
+    let n = table.rows();
     let params = RopeParams {
         n: n as u32,
         m: m as u32,
         _pad: [0; 2],
     };
     let params = upload_uniform(ctx, "kernel_features_rope params", &params);
-    let table = upload_matrix(ctx, "rope table", &rope::cos_sin_table(n, m));
+    let table = upload_matrix(ctx, "rope table", table);
     for (features, rotated) in pairs {
         ctx.pipelines.features_rope.record(
             &ctx.device,
@@ -289,7 +309,7 @@ fn record_features(
         n: n as u32,
         d: d as u32,
         m: m as u32,
-        map: spec.kind as u32,
+        map: if is_query { spec.kind } else { spec.kind_keys } as u32,
         delta: spec.delta,
         tau: if is_query { spec.tau } else { spec.tau_keys },
         power: spec.power,
