@@ -111,3 +111,40 @@ fn cli_prints_the_catalog() {
         .unwrap()
         .contains(r"\phi"));
 }
+
+/// Every variant, with its minimal parameters, keeps `O` and `A` finite on queries and keys
+/// scaled by 100, under every mask it supports.
+#[test]
+fn every_variant_is_finite_on_large_inputs() {
+    for entry in VariantSpec::catalog() {
+        let masks: Vec<bool> = [false, true]
+            .into_iter()
+            .filter(|&c| {
+                if c {
+                    entry.supports.causal
+                } else {
+                    entry.supports.non_causal
+                }
+            })
+            .collect();
+        for causal in masks {
+            let spec = VariantSpec::from_json(&minimal(&entry)).unwrap();
+            let mut qkv = attnscope::workload::WorkloadSpec::from_json(
+                &json!({"kind": "gaussian", "n": 33, "d_k": 8, "seed": 6}),
+            )
+            .unwrap()
+            .generate();
+            for m in [&mut qkv.q, &mut qkv.k] {
+                let scaled: Vec<f32> = m.data().iter().map(|x| x * 100.0).collect();
+                *m = attnscope::Matrix::from_vec(m.rows(), m.cols(), scaled).unwrap();
+            }
+            let out = spec.forward_cpu(&qkv, causal, true).unwrap();
+            let what = format!("{} causal={causal}", entry.name);
+            assert!(out.output.first_non_finite().is_none(), "{what}: O");
+            assert!(
+                out.attention.unwrap().first_non_finite().is_none(),
+                "{what}: A"
+            );
+        }
+    }
+}
