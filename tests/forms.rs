@@ -190,6 +190,8 @@ fn low_rank_outputs_are_their_attention_times_v_and_fnet_fft_equals_tables() {
         (json!({"name": "lln", "block": 3}), true),
         (json!({"name": "flowformer"}), false),
         (json!({"name": "flowformer"}), true),
+        (json!({"name": "mhla", "blocks": 3}), false),
+        (json!({"name": "mhla", "blocks": 3}), true),
     ];
     for n in [5, 7, 64, 257] {
         let qkv = gaussian(n, 6, 5, 21);

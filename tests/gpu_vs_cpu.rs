@@ -267,6 +267,13 @@ fn causal_flare_runs_on_the_cpu_under_auto_and_is_refused_on_the_gpu() {
     let refused = Request::from_value(request("gpu")).unwrap();
     let err = pollster::block_on(attnscope::evaluate(&refused, Ok(ctx))).unwrap_err();
     assert_eq!(err.field(), "backend");
+    // A variant without a GPU kernel runs on the CPU under auto, with a note.
+    let mhla = evaluate(
+        json!({"variant": {"name": "mhla"}, "workload": {"kind": "gaussian", "n": 16, "d_k": 4}}),
+        ctx,
+    );
+    assert_eq!(mhla.backend, Backend::Cpu);
+    assert!(mhla.backend_note.unwrap().contains("no GPU kernel yet"));
     let linformer = Request::from_value(json!({"variant": {"name": "linformer"}, "causal": true,
         "workload": {"kind": "gaussian", "n": 16, "d_k": 4}}))
     .unwrap();

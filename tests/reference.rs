@@ -822,3 +822,46 @@ fn nalaformer_matches_section_2_11() {
         &[[0.5869, 2.2166], [4.1308, 1.5805], [-0.4519, -2.4217]],
     );
 }
+
+#[test]
+fn mhla_matches_section_2_13() {
+    let request = Request::from_value(json!({
+        "variant": {"name": "mhla", "mixing": [[0.7, 0.3], [0.4, 0.6]]},
+        "workload": common::toy4_workload_json(), "backend": "cpu"
+    }))
+    .unwrap();
+    let response = pollster::block_on(attnscope::evaluate(&request, Err("cpu test"))).unwrap();
+    let expected_a = [
+        [0.3914, 0.4268, 0.0899, 0.0919],
+        [0.4950, 0.3429, 0.0369, 0.1252],
+        [0.1166, 0.3841, 0.4449, 0.0545],
+        [0.2409, 0.3102, 0.2586, 0.1902],
+    ];
+    let expected_o = [
+        [0.5693, 0.4929],
+        [0.4804, 0.7907],
+        [1.3967, 0.1259],
+        [0.8265, 0.4912],
+    ];
+    assert_close(
+        "A",
+        response.attention.as_ref().unwrap().data(),
+        &flat(&expected_a),
+        Tolerance::WORKED_EXAMPLE,
+    );
+    assert_close(
+        "O",
+        response.output.as_ref().unwrap().data(),
+        &flat(&expected_o),
+        Tolerance::WORKED_EXAMPLE,
+    );
+    assert_eq!(
+        serde_json::to_value(&response.variant).unwrap()["blocks"],
+        2
+    );
+    let bad = Request::from_value(json!({
+        "variant": {"name": "mhla", "mixing": [[0.7, -0.3], [0.4, 0.6]]},
+        "workload": common::toy4_workload_json()
+    }));
+    assert_eq!(bad.unwrap_err().field(), "variant.mixing");
+}

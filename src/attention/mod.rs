@@ -26,6 +26,7 @@ use kernel::flatten::FlattenParams;
 use kernel::flowformer::FlowformerParams;
 use kernel::hedgehog::HedgehogParams;
 use kernel::lln::LlnParams;
+use kernel::mhla::MhlaParams;
 use kernel::performer::PerformerParams;
 use kernel::relu::LinearReluParams;
 use kernel::taylor::{TaylorParams, TaylorShiftParams};
@@ -72,6 +73,8 @@ pub enum VariantSpec {
     Rala(VisionParams),
     /// NaLaFormer, 1-D adaptation (§2.11).
     Nalaformer(VisionParams),
+    /// MHLA, block-mixed linear attention (§2.13).
+    Mhla(MhlaParams),
     /// Softmax over a sliding window of keys (§9.1).
     SlidingWindow(SlidingWindowParams),
     /// Neighborhood attention, k keys per query (§9.2).
@@ -117,6 +120,7 @@ impl VariantSpec {
         "flowformer",
         "rala",
         "nalaformer",
+        "mhla",
         "sliding_window",
         "neighborhood",
         "linformer",
@@ -145,6 +149,7 @@ impl VariantSpec {
             "flowformer" => VariantSpec::Flowformer(params_from_value("variant", p)?),
             "rala" => VariantSpec::Rala(params_from_value("variant", p)?),
             "nalaformer" => VariantSpec::Nalaformer(params_from_value("variant", p)?),
+            "mhla" => VariantSpec::Mhla(params_from_value("variant", p)?),
             "sliding_window" => VariantSpec::SlidingWindow(params_from_value("variant", p)?),
             "neighborhood" => VariantSpec::Neighborhood(params_from_value("variant", p)?),
             "linformer" => VariantSpec::Linformer(params_from_value("variant", p)?),
@@ -174,6 +179,7 @@ impl VariantSpec {
             kernel::flowformer::catalog_entry(),
             kernel::vision::rala_catalog_entry(),
             kernel::vision::nalaformer_catalog_entry(),
+            kernel::mhla::catalog_entry(),
             local::sliding_window_catalog_entry(),
             local::neighborhood_catalog_entry(),
             lowrank::linformer::catalog_entry(),
@@ -201,6 +207,7 @@ impl VariantSpec {
             VariantSpec::Flowformer(_) => "flowformer",
             VariantSpec::Rala(_) => "rala",
             VariantSpec::Nalaformer(_) => "nalaformer",
+            VariantSpec::Mhla(_) => "mhla",
             VariantSpec::SlidingWindow(_) => "sliding_window",
             VariantSpec::Neighborhood(_) => "neighborhood",
             VariantSpec::Linformer(_) => "linformer",
@@ -225,6 +232,7 @@ impl VariantSpec {
             VariantSpec::Lln(p) => p.validate(),
             VariantSpec::Flowformer(p) => p.validate(),
             VariantSpec::Rala(_) | VariantSpec::Nalaformer(_) => Ok(()),
+            VariantSpec::Mhla(p) => p.validate(),
             VariantSpec::SlidingWindow(p) => p.validate(),
             VariantSpec::Neighborhood(p) => p.validate(),
             VariantSpec::Linformer(p) => p.validate(),
@@ -302,6 +310,7 @@ impl VariantSpec {
             VariantSpec::Linformer(p) => VariantSpec::Linformer(p.resolved()),
             VariantSpec::Flare(p) => VariantSpec::Flare(p.resolved()),
             VariantSpec::Lln(p) => VariantSpec::Lln(p.resolved(d_k)),
+            VariantSpec::Mhla(p) => VariantSpec::Mhla(p.resolved()),
             VariantSpec::Performer(p) => VariantSpec::Performer(p.resolved()),
             other => other.clone(),
         }
@@ -340,6 +349,9 @@ impl VariantSpec {
                 return lowrank::flare::forward(p, &qkv.with_rope_applied(), causal, want_attention)
             }
             VariantSpec::Fnet(_) => return fnet::forward(qkv, want_attention),
+            VariantSpec::Mhla(p) => {
+                return kernel::mhla::forward(p, qkv, causal, want_attention);
+            }
             VariantSpec::Flowformer(p) => {
                 return Ok(kernel::flowformer::forward(
                     p,

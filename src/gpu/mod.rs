@@ -53,10 +53,9 @@ pub async fn run(
         return Ok((AttentionOutput { output, attention }, timing));
     }
     let Some((features, norm, chunk)) = kernel_features(spec, qkv)? else {
-        return Err(Error::invalid(
-            "variant.name",
-            format!("{} has no GPU form", spec.name()),
-        ));
+        return Err(Error::NoGpuForm {
+            message: format!("{} has no GPU kernel yet", spec.name()),
+        });
     };
     let scratch = 4 * kernel_attn::state_len(qkv.n(), features.m, qkv.d_v(), chunk) as u64;
     ctx.check_fits(
@@ -166,7 +165,8 @@ fn kernel_features(
         | VariantSpec::Flare(_)
         | VariantSpec::Fnet(_)
         | VariantSpec::Yoso(_)
-        | VariantSpec::Flowformer(_) => return Ok(None),
+        | VariantSpec::Flowformer(_)
+        | VariantSpec::Mhla(_) => return Ok(None),
         VariantSpec::LinearElu(p) => (
             plain(FeatureKind::Elu, d),
             Normaliser::PlusEps(p.eps),

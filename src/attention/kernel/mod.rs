@@ -10,6 +10,7 @@ pub mod flatten;
 pub mod flowformer;
 pub mod hedgehog;
 pub mod lln;
+pub mod mhla;
 pub mod performer;
 pub mod relu;
 pub mod setup;

@@ -28,7 +28,8 @@ pub fn kernel_setup(spec: &VariantSpec, qkv: &Qkv) -> Result<Option<KernelSetup>
         | VariantSpec::Flare(_)
         | VariantSpec::Fnet(_)
         | VariantSpec::Yoso(_)
-        | VariantSpec::Flowformer(_) => return Ok(None),
+        | VariantSpec::Flowformer(_)
+        | VariantSpec::Mhla(_) => return Ok(None),
         VariantSpec::LinearElu(p) => KernelSetup::new(
             &EluPlusOne,
             q,
