@@ -57,6 +57,11 @@ export function toMatrix(value: unknown, what: string): MatrixF32 | null {
   return { rows, cols, data };
 }
 
+/** A nested stats object, or an empty one when absent or malformed. */
+function asNested(value: unknown): Obj {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Obj) : {};
+}
+
 function optNum(o: Obj, key: string): number | null {
   const v = o[key];
   return typeof v === 'number' ? v : null;
@@ -89,7 +94,8 @@ function toStats(value: unknown): Stats | null {
     spectral_gap: optNum(o, 'spectral_gap'),
     spectral_gap_note: typeof o.spectral_gap_note === 'string' ? o.spectral_gap_note : null,
     entropy_on_abs: typeof o.entropy_on_abs === 'boolean' ? o.entropy_on_abs : null,
-    output_effective_rank: optNum(o, 'output_effective_rank'),
+    // The core reports the output's ranks as `output: {singular_values, effective_rank, ...}`.
+    output_effective_rank: optNum(asNested(o.output), 'effective_rank'),
     vs_softmax: toVs(o.vs_softmax),
   };
 }

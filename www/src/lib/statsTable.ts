@@ -9,6 +9,8 @@ export type Column = {
   label: string;
   title: string;
   numeric: boolean;
+  /** Whole numbers (counts) are shown without decimals. */
+  integer?: boolean;
   get: (r: Result) => number | string | null;
 };
 
@@ -21,8 +23,8 @@ export const COLUMNS: readonly Column[] = [
   { key: 'entropy_normalized_mean', label: 'norm. entropy', title: 'mean row entropy / ln(keys seen): 1 = uniform', numeric: true, get: (r) => s(r)?.entropy_normalized_mean ?? null },
   { key: 'effective_rank', label: 'eff. rank', title: 'exp of the entropy of the normalised singular values', numeric: true, get: (r) => s(r)?.effective_rank ?? null },
   { key: 'stable_rank', label: 'stable rank', title: '‖A‖_F² / σ_max²', numeric: true, get: (r) => s(r)?.stable_rank ?? null },
-  { key: 'numerical_rank', label: 'num. rank', title: 'singular values above the rank tolerance', numeric: true, get: (r) => s(r)?.numerical_rank ?? null },
-  { key: 'spectral_gap', label: 'spectral gap', title: '1 − σ₂/σ₁', numeric: true, get: (r) => s(r)?.spectral_gap ?? null },
+  { key: 'numerical_rank', label: 'num. rank', title: 'singular values above the rank tolerance', numeric: true, integer: true, get: (r) => s(r)?.numerical_rank ?? null },
+  { key: 'spectral_gap', label: 'spectral gap', title: '1 − |λ₂|/|λ₁| (eigenvalues; for a causal map only its diagonal)', numeric: true, get: (r) => s(r)?.spectral_gap ?? null },
   { key: 'output_effective_rank', label: 'output eff. rank', title: 'effective rank of O = AV', numeric: true, get: (r) => s(r)?.output_effective_rank ?? null },
   { key: 'attention_rel_frobenius', label: 'A error vs softmax', title: '‖A − A_softmax‖_F / ‖A_softmax‖_F', numeric: true, get: (r) => vs(r)?.attention_rel_frobenius ?? null },
   { key: 'mean_row_kl', label: 'row KL vs softmax', title: 'mean over rows of KL(A_softmax ‖ A)', numeric: true, get: (r) => vs(r)?.mean_row_kl ?? null },

@@ -32,6 +32,23 @@ describe('toResponse', () => {
     expect(r.backend).toBe('gpu');
   });
 
+  it('reads the output ranks from the nested output summary and the numerical rank as a count', () => {
+    const r = toResponse({
+      variant: { name: 'linear_elu' },
+      backend: 'cpu',
+      backend_note: null,
+      n: 2,
+      d_k: 4,
+      d_v: 4,
+      output: null,
+      attention: null,
+      stats: { ...stats, numerical_rank: 2, output: { singular_values: [3, 1], effective_rank: 1.75, numerical_rank: 2 } },
+      timing_ms: {},
+    });
+    expect(r.stats?.output_effective_rank).toBe(1.75);
+    expect(r.stats?.numerical_rank).toBe(2);
+  });
+
   it('accepts the CLI form (number[][]) for matrices', () => {
     const m = toMatrix([[1, 2, 3], [4, 5, 6]], 'attention');
     expect(m?.rows).toBe(2);
