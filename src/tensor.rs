@@ -141,14 +141,19 @@ impl Matrix {
                 ),
             });
         }
+        // i-r-j order: both inner accesses walk rows, so large right-hand sides stay cache-friendly.
         let mut out = Matrix::zeros(self.rows, other.cols);
+        let mut acc = vec![0.0f64; other.cols];
         for i in 0..self.rows {
-            for j in 0..other.cols {
-                let mut acc = 0.0f64;
-                for r in 0..self.cols {
-                    acc += f64::from(self.get(i, r)) * f64::from(other.get(r, j));
+            acc.iter_mut().for_each(|x| *x = 0.0);
+            for (r, &a) in self.row(i).iter().enumerate() {
+                let a = f64::from(a);
+                for (x, &b) in acc.iter_mut().zip(other.row(r)) {
+                    *x += a * f64::from(b);
                 }
-                out.set(i, j, acc as f32);
+            }
+            for (dst, x) in out.row_mut(i).iter_mut().zip(&acc) {
+                *dst = *x as f32;
             }
         }
         Ok(out)
