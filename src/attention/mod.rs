@@ -392,17 +392,9 @@ impl VariantSpec {
             Some((scale, mask)) => {
                 let (o_bd, a_bd) =
                     softmax::softmax_attention(&qkv.with_rope_applied(), scale, mask);
-                Ok(mix_halves(linear, &o_bd, &a_bd))
+                Ok(kernel::lln::mix_halves(linear, &o_bd, &a_bd))
             }
             None => Ok(linear),
         }
-    }
-}
-
-/// `½ linear + ½ (o_bd, a_bd)`: LLN+Diag's mixing of its two branches.
-pub fn mix_halves(linear: AttentionOutput, o_bd: &Matrix, a_bd: &Matrix) -> AttentionOutput {
-    AttentionOutput {
-        output: kernel::lln::average(&linear.output, o_bd),
-        attention: linear.attention.map(|a| kernel::lln::average(&a, a_bd)),
     }
 }

@@ -72,7 +72,10 @@ pub async fn run(
             pipelines::attn_softmax::run(ctx, &rotated, scale as f32, mask, want_attention).await?;
         timing.kernel_ms = timing.kernel_ms.zip(t.kernel_ms).map(|(a, b)| a + b);
         let a_bd = a_bd.unwrap_or_else(|| crate::tensor::Matrix::zeros(0, 0));
-        return Ok((crate::attention::mix_halves(linear, &o_bd, &a_bd), timing));
+        return Ok((
+            crate::attention::kernel::lln::mix_halves(linear, &o_bd, &a_bd),
+            timing,
+        ));
     }
     Ok((linear, timing))
 }

@@ -9,6 +9,7 @@
 //! last one shorter), scale `1/√d_k`, causal within a block when masked.
 
 use super::{chunk_size_schema, default_chunk_size, map_rows, FeatureMap, Features, CHUNK_SIZE};
+use crate::attention::AttentionOutput;
 use crate::catalog::{CatalogEntry, Cost, Paper, ParamSchema, Range, Supports};
 use crate::error::Result;
 use crate::tensor::Matrix;
@@ -132,6 +133,14 @@ pub fn average(x: &Matrix, y: &Matrix) -> Matrix {
         .map(|(a, b)| 0.5 * a + 0.5 * b)
         .collect();
     Matrix::from_vec(x.rows(), x.cols(), data).unwrap_or_else(|_| x.clone())
+}
+
+/// `½ linear + ½ (o_bd, a_bd)`: LLN+Diag's mixing of its two branches.
+pub fn mix_halves(linear: AttentionOutput, o_bd: &Matrix, a_bd: &Matrix) -> AttentionOutput {
+    AttentionOutput {
+        output: average(&linear.output, o_bd),
+        attention: linear.attention.map(|a| average(&a, a_bd)),
+    }
 }
 
 /// The catalog card of `lln`.

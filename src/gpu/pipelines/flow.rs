@@ -3,13 +3,13 @@
 //! `O = A V`. The GPU path builds n × n; the linear-time form is the CPU's.
 
 use super::matmul::{self, GpuMatrix};
+use super::submit::{finish, start};
 use super::Grid;
 use crate::attention::kernel::flowformer::{flow, FlowformerParams};
 use crate::error::Result;
 use crate::gpu::buffers::{output_buffer, upload_matrix, upload_uniform, Readback};
 use crate::gpu::params::FlowParams;
-use crate::gpu::timer::PassTimer;
-use crate::gpu::{check_scope, GpuContext, GpuTiming};
+use crate::gpu::{GpuContext, GpuTiming};
 use crate::tensor::Matrix;
 use crate::workload::Qkv;
 
@@ -28,16 +28,7 @@ pub async fn run(
 ) -> Result<(Matrix, Option<Matrix>, GpuTiming)> {
     let (n, d, d_v) = (qkv.n(), qkv.d_k(), qkv.d_v());
     let scalars = flow(qkv, causal, p.eps);
-    let scope = ctx.device.push_error_scope(wgpu::ErrorFilter::Validation);
-    let mut encoder = ctx
-        .device
-        .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-            label: Some("flowformer"),
-        });
-    let timer = PassTimer::new(ctx);
-    if let Some(timer) = &timer {
-        timer.mark(&mut encoder, true);
-    }
+    let (mut encoder, timer, scope) = start(ctx, "flowformer");
     let params = FlowParams {
         n: n as u32,
         d: d as u32,
@@ -67,17 +58,7 @@ pub async fn run(
     if want {
         readback.add(ctx, &mut encoder, &weights, n, n);
     }
-    if let Some(timer) = &timer {
-        timer.mark(&mut encoder, false);
-        timer.resolve(&mut encoder);
-    }
-    ctx.queue.submit([encoder.finish()]);
-    check_scope(scope.pop().await)?;
-    let mut mats = readback.read(ctx).await?;
-    let kernel_ms = match &timer {
-        Some(timer) => Some(timer.read_ms(ctx).await?),
-        None => None,
-    };
+    let (mut mats, kernel_ms) = finish(ctx, encoder, timer.as_ref(), readback, scope).await?;
     let attention = want.then(|| mats.pop()).flatten();
     Ok((mats.remove(0), attention, GpuTiming { kernel_ms }))
 }

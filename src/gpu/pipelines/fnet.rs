@@ -3,11 +3,11 @@
 //! `A = C_N` is the table itself.
 
 use super::matmul::{self, GpuMatrix};
+use super::submit::{finish, start};
 use crate::attention::fnet::dft_tables;
 use crate::error::Result;
 use crate::gpu::buffers::{output_buffer, upload_matrix, Readback};
-use crate::gpu::timer::PassTimer;
-use crate::gpu::{check_scope, GpuContext, GpuTiming};
+use crate::gpu::{GpuContext, GpuTiming};
 use crate::tensor::Matrix;
 
 /// `(O, A if wanted, timing)`.
@@ -19,16 +19,7 @@ pub async fn run(
     let (n, d) = (v.rows(), v.cols());
     let (c_n, s_n) = dft_tables(n);
     let (c_d, s_d) = dft_tables(d);
-    let scope = ctx.device.push_error_scope(wgpu::ErrorFilter::Validation);
-    let mut encoder = ctx
-        .device
-        .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-            label: Some("fnet"),
-        });
-    let timer = PassTimer::new(ctx);
-    if let Some(timer) = &timer {
-        timer.mark(&mut encoder, true);
-    }
+    let (mut encoder, timer, scope) = start(ctx, "fnet");
     let gm = |buffer, rows, cols| GpuMatrix { buffer, rows, cols };
     let [c_n_buf, s_n_buf, c_d_buf, s_d_buf, v_buf] =
         [&c_n, &s_n, &c_d, &s_d, v].map(|m| upload_matrix(ctx, "fnet input", m));
@@ -65,16 +56,6 @@ pub async fn run(
     );
     let mut readback = Readback::default();
     readback.add(ctx, &mut encoder, &out, n, d);
-    if let Some(timer) = &timer {
-        timer.mark(&mut encoder, false);
-        timer.resolve(&mut encoder);
-    }
-    ctx.queue.submit([encoder.finish()]);
-    check_scope(scope.pop().await)?;
-    let mut mats = readback.read(ctx).await?;
-    let kernel_ms = match &timer {
-        Some(timer) => Some(timer.read_ms(ctx).await?),
-        None => None,
-    };
+    let (mut mats, kernel_ms) = finish(ctx, encoder, timer.as_ref(), readback, scope).await?;
     Ok((mats.remove(0), want.then_some(c_n), GpuTiming { kernel_ms }))
 }

@@ -4,14 +4,14 @@
 
 use super::attn_softmax::{self, SoftmaxPass};
 use super::matmul::{self, GpuMatrix};
+use super::submit::{finish, start};
 use crate::attention::lowrank::segment_means;
 use crate::attention::lowrank::{
     flare::FlareParams, linformer::LinformerParams, nystrom::NystromParams,
 };
 use crate::error::Result;
 use crate::gpu::buffers::{output_buffer, upload_matrix, Readback};
-use crate::gpu::timer::PassTimer;
-use crate::gpu::{check_scope, GpuContext, GpuTiming};
+use crate::gpu::{GpuContext, GpuTiming};
 use crate::tensor::Matrix;
 use crate::workload::Qkv;
 
@@ -25,47 +25,6 @@ fn gm(buffer: &wgpu::Buffer, rows: usize, cols: usize) -> GpuMatrix<'_> {
 /// Every key of `n_k` for each of `n_q` rows.
 fn all_keys(n_q: usize, n_k: usize) -> Vec<(u32, u32)> {
     vec![(0, n_k as u32); n_q]
-}
-
-/// Submits `encoder` (bracketed by `timer`), checks the validation scope, reads `readback`.
-async fn finish(
-    ctx: &GpuContext,
-    mut encoder: wgpu::CommandEncoder,
-    timer: Option<&PassTimer>,
-    readback: Readback,
-    scope: wgpu::ErrorScopeGuard,
-) -> Result<(Vec<Matrix>, Option<f64>)> {
-    if let Some(timer) = timer {
-        timer.mark(&mut encoder, false);
-        timer.resolve(&mut encoder);
-    }
-    ctx.queue.submit([encoder.finish()]);
-    check_scope(scope.pop().await)?;
-    let matrices = readback.read(ctx).await?;
-    let ms = match timer {
-        Some(timer) => Some(timer.read_ms(ctx).await?),
-        None => None,
-    };
-    Ok((matrices, ms))
-}
-
-fn start(
-    ctx: &GpuContext,
-    label: &str,
-) -> (
-    wgpu::CommandEncoder,
-    Option<PassTimer>,
-    wgpu::ErrorScopeGuard,
-) {
-    let scope = ctx.device.push_error_scope(wgpu::ErrorFilter::Validation);
-    let mut encoder = ctx
-        .device
-        .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some(label) });
-    let timer = PassTimer::new(ctx);
-    if let Some(timer) = &timer {
-        timer.mark(&mut encoder, true);
-    }
-    (encoder, timer, scope)
 }
 
 /// Linformer: `E K`, `E V`, one softmax of Q against the k projected keys, `A = P̄ E`.

@@ -8,6 +8,7 @@ pub mod fnet;
 pub mod kernel_attn;
 pub mod lowrank;
 pub mod matmul;
+pub mod submit;
 pub mod yoso;
 
 use crate::error::{Error, Result};

@@ -3,13 +3,13 @@
 //! The GPU builds the n × n weights in both modes; the linear-time hash tables are CPU-only.
 
 use super::matmul::{self, GpuMatrix};
+use super::submit::{finish, start};
 use super::Grid;
 use crate::attention::sampling::yoso::{l2_normalize_rows, YosoMode, YosoParams};
 use crate::error::Result;
 use crate::gpu::buffers::{output_buffer, upload_matrix, upload_uniform, Readback};
 use crate::gpu::params;
-use crate::gpu::timer::PassTimer;
-use crate::gpu::{check_scope, GpuContext, GpuTiming};
+use crate::gpu::{GpuContext, GpuTiming};
 use crate::tensor::Matrix;
 use crate::workload::Qkv;
 
@@ -32,16 +32,7 @@ pub async fn run(
         causal: u32::from(causal),
         _pad: [0; 2],
     };
-    let scope = ctx.device.push_error_scope(wgpu::ErrorFilter::Validation);
-    let mut encoder = ctx
-        .device
-        .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-            label: Some("yoso"),
-        });
-    let timer = PassTimer::new(ctx);
-    if let Some(timer) = &timer {
-        timer.mark(&mut encoder, true);
-    }
+    let (mut encoder, timer, scope) = start(ctx, "yoso");
     let uniform = upload_uniform(ctx, "yoso params", &uniform);
     let (q, k, v) = (
         upload_matrix(ctx, "q", &qkv.q),
@@ -80,17 +71,7 @@ pub async fn run(
     if want {
         readback.add(ctx, &mut encoder, &weights, n, n);
     }
-    if let Some(timer) = &timer {
-        timer.mark(&mut encoder, false);
-        timer.resolve(&mut encoder);
-    }
-    ctx.queue.submit([encoder.finish()]);
-    check_scope(scope.pop().await)?;
-    let mut mats = readback.read(ctx).await?;
-    let kernel_ms = match &timer {
-        Some(timer) => Some(timer.read_ms(ctx).await?),
-        None => None,
-    };
+    let (mut mats, kernel_ms) = finish(ctx, encoder, timer.as_ref(), readback, scope).await?;
     let attention = want.then(|| mats.pop()).flatten();
     Ok((
         l2_normalize_rows(&mats.remove(0)),
