@@ -265,3 +265,42 @@ fn yoso_tables_equal_the_sampled_matrix_and_estimate_the_expectation() {
         .fold(0.0f32, f32::max);
     assert!(worst < 0.04, "sampled vs expectation: {worst}");
 }
+
+/// The online (linear-memory) softmax gives the quadratic form's output under every mask.
+#[test]
+fn online_softmax_equals_the_quadratic_form() {
+    use attnscope::attention::softmax::softmax_output;
+    let masks = [
+        Mask::Full,
+        Mask::Causal,
+        Mask::Window {
+            window: 5,
+            causal: true,
+        },
+        Mask::Window {
+            window: 5,
+            causal: false,
+        },
+        Mask::Neighborhood {
+            kernel: 3,
+            causal: false,
+        },
+        Mask::Block {
+            size: 4,
+            causal: true,
+        },
+    ];
+    for n in [3, 7, 64, 257] {
+        for mask in masks {
+            let qkv = gaussian(n, 8, 5, 12);
+            let (o, _) = softmax_attention(&qkv, 0.7, mask);
+            let online = softmax_output(&qkv, 0.7, mask);
+            assert_matrix_close(
+                &format!("n={n} {mask:?}"),
+                &online,
+                &o,
+                Tolerance::CPU_FORMS,
+            );
+        }
+    }
+}

@@ -331,11 +331,17 @@ impl VariantSpec {
     ) -> Result<AttentionOutput> {
         self.check_mask(causal)?;
         if let Some((scale, mask)) = self.softmax_form(qkv, causal)? {
-            let (output, attention) =
-                softmax::softmax_attention(&qkv.with_rope_applied(), scale, mask);
+            let rotated = qkv.with_rope_applied();
+            if !want_attention {
+                return Ok(AttentionOutput {
+                    output: softmax::softmax_output(&rotated, scale, mask),
+                    attention: None,
+                });
+            }
+            let (output, attention) = softmax::softmax_attention(&rotated, scale, mask);
             return Ok(AttentionOutput {
                 output,
-                attention: want_attention.then_some(attention),
+                attention: Some(attention),
             });
         }
         match self {

@@ -103,6 +103,39 @@ pub fn softmax_attention(qkv: &Qkv, scale: f64, mask: Mask) -> (Matrix, Matrix) 
     (output, attention)
 }
 
+/// The linear-memory form (online softmax, variants.md §1): `O` row by row without building
+/// `A`, for requests that do not ask for the matrix. Same logits, max and sum as the quadratic
+/// form, so the outputs agree to f32 round-off.
+pub fn softmax_output(qkv: &Qkv, scale: f64, mask: Mask) -> Matrix {
+    let (n, d_k, d_v) = (qkv.n(), qkv.d_k(), qkv.d_v());
+    let mut output = Matrix::zeros(n, d_v); // [n, d_v]
+    let mut acc = vec![0.0f64; d_v];
+    for i in 0..n {
+        let q_i = qkv.q.row(i);
+        let (mut max, mut denom) = (f64::NEG_INFINITY, 0.0f64);
+        acc.iter_mut().for_each(|a| *a = 0.0);
+        for j in mask.keys(i, n) {
+            let dot: f64 = (0..d_k)
+                .map(|c| f64::from(q_i[c]) * f64::from(qkv.k.get(j, c)))
+                .sum();
+            let x = scale * dot;
+            // Rescale what was accumulated when the running max moves.
+            let new_max = max.max(x);
+            let decay = (max - new_max).exp();
+            let w = (x - new_max).exp();
+            denom = denom * decay + w;
+            for (a, &v) in acc.iter_mut().zip(qkv.v.row(j)) {
+                *a = *a * decay + w * f64::from(v);
+            }
+            max = new_max;
+        }
+        for (dst, a) in output.row_mut(i).iter_mut().zip(&acc) {
+            *dst = (a / denom) as f32;
+        }
+    }
+    output
+}
+
 /// The catalog card of `softmax`.
 pub fn catalog_entry() -> CatalogEntry {
     let mut scale = SCALE.number("scale", None, true, "dot-product scale s");
