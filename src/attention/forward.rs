@@ -1,0 +1,90 @@
+//! The CPU reference's dispatch: which form of each variant computes `O` (and `A` when asked).
+
+use super::{fnet, kernel, lowrank, sampling::yoso, softmax, AttentionOutput, VariantSpec};
+use crate::error::{Error, Result};
+use crate::workload::Qkv;
+
+impl VariantSpec {
+    /// Runs the CPU reference. `A` is built by the quadratic form only when `want_attention`;
+    /// otherwise kernel variants use their chunkwise form and never build n × n.
+    pub fn forward_cpu(
+        &self,
+        qkv: &Qkv,
+        causal: bool,
+        want_attention: bool,
+    ) -> Result<AttentionOutput> {
+        self.check_mask(causal)?;
+        if let Some((scale, mask)) = self.softmax_form(qkv, causal)? {
+            let rotated = qkv.with_rope_applied();
+            if !want_attention {
+                return Ok(AttentionOutput {
+                    output: softmax::softmax_output(&rotated, scale, mask),
+                    attention: None,
+                });
+            }
+            let (output, attention) = softmax::softmax_attention(&rotated, scale, mask);
+            return Ok(AttentionOutput {
+                output,
+                attention: Some(attention),
+            });
+        }
+        match self {
+            VariantSpec::Linformer(p) => {
+                return lowrank::linformer::forward(p, &qkv.with_rope_applied(), want_attention)
+            }
+            VariantSpec::Nystrom(p) => {
+                return lowrank::nystrom::forward(p, &qkv.with_rope_applied(), want_attention)
+            }
+            VariantSpec::Flare(p) => {
+                return lowrank::flare::forward(p, &qkv.with_rope_applied(), causal, want_attention)
+            }
+            VariantSpec::Fnet(_) => return fnet::forward(qkv, want_attention),
+            VariantSpec::Mhla(p) => {
+                return kernel::mhla::forward(p, qkv, causal, want_attention);
+            }
+            VariantSpec::Flowformer(p) => {
+                return Ok(kernel::flowformer::forward(
+                    p,
+                    &qkv.with_rope_applied(),
+                    causal,
+                    want_attention,
+                ))
+            }
+            VariantSpec::Yoso(p) => {
+                return Ok(yoso::forward(
+                    p,
+                    &qkv.with_rope_applied(),
+                    causal,
+                    want_attention,
+                ))
+            }
+            _ => {}
+        }
+        let Some(s) = self.kernel_setup(qkv)? else {
+            return Err(Error::invalid(
+                "variant.name",
+                format!("{} has no CPU form", self.name()),
+            ));
+        };
+        let linear = if want_attention {
+            let (output, attention) = kernel::quadratic(&s, &qkv.v, causal);
+            AttentionOutput {
+                output,
+                attention: Some(attention),
+            }
+        } else {
+            AttentionOutput {
+                output: kernel::chunked(&s, &qkv.v, causal, s.chunk),
+                attention: None,
+            }
+        };
+        match self.diagonal_softmax(qkv, causal) {
+            Some((scale, mask)) => {
+                let (o_bd, a_bd) =
+                    softmax::softmax_attention(&qkv.with_rope_applied(), scale, mask);
+                Ok(kernel::lln::mix_halves(linear, &o_bd, &a_bd))
+            }
+            None => Ok(linear),
+        }
+    }
+}
