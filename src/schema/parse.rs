@@ -107,3 +107,21 @@ pub(crate) fn check_size(field: &str, value: usize, max: usize, why: &str) -> Re
     }
     Ok(())
 }
+
+/// A count parameter and an explicit array that implies it must agree: `variant.<count>` rows of
+/// `variant.<array>` (e.g. Performer's `features` and `projection`); a shape error names the array.
+pub(crate) fn check_rows_agree(
+    count_name: &str,
+    count: Option<usize>,
+    array_name: &str,
+    rows: Option<usize>,
+) -> Result<()> {
+    match (count, rows) {
+        (Some(count), Some(rows)) if count != rows => Err(Error::Shape {
+            field: format!("variant.{array_name}"),
+            expected: format!("{count} rows (= {count_name})"),
+            got: format!("{rows} rows"),
+        }),
+        _ => Ok(()),
+    }
+}

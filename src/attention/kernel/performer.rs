@@ -15,6 +15,7 @@ use crate::attention::kernel::relu::DELTA;
 use crate::catalog::{CatalogEntry, Cost, Paper, ParamSchema, Range, Supports};
 use crate::error::{Error, Result};
 use crate::rng::{stream, SeededRng};
+use crate::schema::parse::check_rows_agree;
 use crate::tensor::Matrix;
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
@@ -61,13 +62,7 @@ impl PerformerParams {
         }
         if let Some(w) = &self.projection {
             let rows = w.len();
-            if self.features.is_some_and(|m| m != rows) {
-                return Err(Error::Shape {
-                    field: "variant.projection".into(),
-                    expected: format!("{} rows (= features)", self.features.unwrap_or(rows)),
-                    got: format!("{rows} rows"),
-                });
-            }
+            check_rows_agree("features", self.features, "projection", Some(rows))?;
             FEATURES.check("projection", rows as f64, "rows of W = random features")?;
         }
         DELTA.check("delta", self.delta, "a small feature offset")?;

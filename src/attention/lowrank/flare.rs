@@ -11,6 +11,7 @@ use crate::attention::AttentionOutput;
 use crate::catalog::{CatalogEntry, Cost, Paper, ParamSchema, Range, Supports};
 use crate::error::{Error, Result};
 use crate::rng::{stream, SeededRng};
+use crate::schema::parse::check_rows_agree;
 use crate::tensor::Matrix;
 use crate::workload::Qkv;
 use serde::{Deserialize, Serialize};
@@ -52,15 +53,7 @@ impl FlareParams {
         if let Some(m) = self.m {
             M.check("m", m as f64, "latent queries")?;
         }
-        if let (Some(m), Some(rows)) = (self.m, self.latents.as_ref().map(Vec::len)) {
-            if m != rows {
-                return Err(Error::Shape {
-                    field: "variant.latents".into(),
-                    expected: format!("{m} rows (= m)"),
-                    got: format!("{rows} rows"),
-                });
-            }
-        }
+        check_rows_agree("m", self.m, "latents", self.latents.as_ref().map(Vec::len))?;
         SCALE.check("scale", self.scale, "logit scale")
     }
 

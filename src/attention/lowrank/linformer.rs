@@ -9,6 +9,7 @@ use crate::attention::AttentionOutput;
 use crate::catalog::{CatalogEntry, Cost, Paper, ParamSchema, Range, Supports};
 use crate::error::{Error, Result};
 use crate::rng::{stream, SeededRng};
+use crate::schema::parse::check_rows_agree;
 use crate::tensor::Matrix;
 use crate::workload::Qkv;
 use serde::{Deserialize, Serialize};
@@ -38,15 +39,12 @@ impl LinformerParams {
         if let Some(k) = self.k {
             K.check("k", k as f64, "projected length")?;
         }
-        if let (Some(k), Some(rows)) = (self.k, self.projection.as_ref().map(Vec::len)) {
-            if k != rows {
-                return Err(Error::Shape {
-                    field: "variant.projection".into(),
-                    expected: format!("{k} rows (= k)"),
-                    got: format!("{rows} rows"),
-                });
-            }
-        }
+        check_rows_agree(
+            "k",
+            self.k,
+            "projection",
+            self.projection.as_ref().map(Vec::len),
+        )?;
         Ok(())
     }
 
