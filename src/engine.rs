@@ -1,6 +1,7 @@
 //! `evaluate`: one `Request` → one `Response`, on the backend asked for (the GPU when there is one
 //! and `auto` is asked), timing each phase.
 
+use crate::attention::gated::trace;
 use crate::attention::{kernel, softmax, VariantSpec};
 use crate::error::{Error, Result};
 use crate::gpu::{self, GpuContext};
@@ -76,9 +77,35 @@ pub async fn evaluate(request: &Request, gpu: GpuAvailability<'_>) -> Result<Res
         });
     }
 
+    // The recurrent form on the CPU (O(n d d_v)): the traced states and the final state.
+    let recurrent = match (&request.state_trace, request.outputs.stats) {
+        (None, false) => None,
+        _ => match variant.recurrent_setup(&qkv.with_rope_applied())? {
+            Some(setup) => {
+                let trace = request.state_trace.clone().unwrap_or_default();
+                Some(setup.recurrent(&qkv.with_rope_applied(), &trace)?)
+            }
+            None => None,
+        },
+    };
+    let final_state = recurrent
+        .as_ref()
+        .and_then(|run| (run.last.len() == 1).then(|| run.last[0].clone()));
+    let state_trace = match (recurrent, &request.state_trace) {
+        (Some(run), Some(_)) => Some(trace::snapshots(run)?),
+        _ => None,
+    };
+
     let stats_start = now();
     let stats = match (&result.attention, request.outputs.stats) {
-        (Some(a), true) => Some(statistics(request, &variant, &qkv, a, &result.output)?),
+        (Some(a), true) => Some(statistics(
+            request,
+            &variant,
+            &qkv,
+            a,
+            &result.output,
+            final_state,
+        )?),
         _ => None,
     };
     if stats.is_some() {
@@ -100,22 +127,28 @@ pub async fn evaluate(request: &Request, gpu: GpuAvailability<'_>) -> Result<Res
             None
         },
         stats,
+        state_trace,
         timing_ms,
     })
 }
 
-/// Everything in `stats`: of `A`, of `O`, of the KV state (kernel variants, from CPU features)
-/// and, with `compare_to`, against softmax on the same inputs (CPU reference).
+/// Everything in `stats`: of `A`, of `O`, of the KV state (kernel variants, from CPU features;
+/// recurrent variants, their final state) and, with `compare_to`, against softmax on the same
+/// inputs (CPU reference).
 fn statistics(
     request: &Request,
     variant: &VariantSpec,
     qkv: &Qkv,
     attention: &Matrix,
     output: &Matrix,
+    final_state: Option<Matrix>,
 ) -> Result<Stats> {
-    let kv_state = variant
-        .kernel_setup(qkv)?
-        .map(|setup| kernel::kv_state(&setup, &qkv.v));
+    let kv_state = match final_state {
+        Some(state) => Some(state),
+        None => variant
+            .kernel_setup(qkv)?
+            .map(|setup| kernel::kv_state(&setup, &qkv.v)),
+    };
     let softmax = match request.compare_to {
         Some(CompareTo::Softmax) => {
             let scale = 1.0 / (qkv.d_k() as f64).sqrt();

@@ -20,6 +20,14 @@ pub mod stream {
     pub const CENTRES: u64 = 4;
     /// Random choices of a workload: cluster assignments, recall targets.
     pub const ASSIGN: u64 = 5;
+    /// Log-gates and step sizes of a recurrent variant (decay, delta rule, log-linear).
+    pub const GATES: u64 = 6;
+    /// Per-head constants of a recurrent variant (Mamba-style `A`, `dt_bias`).
+    pub const HEAD: u64 = 7;
+    /// The delta rule's `β_t`.
+    pub const BETA: u64 = 8;
+    /// Log-linear attention's level weights `λ`.
+    pub const LAMBDA: u64 = 9;
 }
 
 /// A deterministic random stream.

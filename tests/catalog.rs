@@ -8,9 +8,17 @@ use attnscope::catalog::{CatalogEntry, ParamSchema};
 use attnscope::Request;
 use serde_json::{json, Value};
 
+/// A request on a mask the variant supports (non-causal where it has that form).
 fn request(variant: Value) -> attnscope::Result<Request> {
-    Request::from_value(json!({"variant": variant, "backend": "cpu",
-                               "workload": {"kind": "gaussian", "n": 16, "d_k": 4}}))
+    let name = variant["name"].as_str().unwrap_or_default().to_owned();
+    let causal = VariantSpec::catalog()
+        .iter()
+        .find(|e| e.name == name)
+        .is_some_and(|e| !e.supports.non_causal);
+    Request::from_value(
+        json!({"variant": variant, "backend": "cpu", "causal": causal,
+                               "workload": {"kind": "gaussian", "n": 16, "d_k": 4}}),
+    )
 }
 
 fn number(param: &ParamSchema, x: f64) -> Value {

@@ -60,6 +60,9 @@ impl VariantSpec {
             }
             _ => {}
         }
+        if let Some(recurrent) = self.recurrent_setup(&qkv.with_rope_applied())? {
+            return recurrent.forward(&qkv.with_rope_applied(), want_attention);
+        }
         let Some(s) = self.kernel_setup(qkv)? else {
             return Err(Error::invalid(
                 "variant.name",

@@ -7,6 +7,7 @@
 
 pub mod fnet;
 mod forward;
+pub mod gated;
 pub mod kernel;
 pub mod local;
 pub mod lowrank;
@@ -21,6 +22,11 @@ use crate::schema::parse::split_tag;
 use crate::tensor::Matrix;
 use crate::workload::Qkv;
 use fnet::FnetParams;
+use gated::decay::{GlaParams, LightningParams, Mamba2Params, RetnetParams};
+use gated::delta::{DeltanetParams, GatedDeltanetParams, KdaParams};
+use gated::hgrn::HgrnParams;
+use gated::hla::HlaParams;
+use gated::loglinear::LoglinearParams;
 use kernel::cosformer::CosformerParams;
 use kernel::elu::LinearEluParams;
 use kernel::flatten::FlattenParams;
@@ -90,6 +96,28 @@ pub enum VariantSpec {
     Fnet(FnetParams),
     /// YOSO, hashing / Bernoulli sampling (§4.1).
     Yoso(YosoParams),
+    /// RetNet retention, fixed scalar decay (§5.1).
+    Retnet(RetnetParams),
+    /// Lightning Attention, fixed scalar decay without scale (§5.2).
+    Lightning(LightningParams),
+    /// Mamba-2 / SSD, data-dependent scalar decay (§5.3).
+    Mamba2(Mamba2Params),
+    /// Gated linear attention, per-channel decay (§5.4).
+    Gla(GlaParams),
+    /// HGRN, per-channel gated linear RNN without q, k (§5.5).
+    Hgrn(HgrnParams),
+    /// DeltaNet, the delta rule (§6.1).
+    Deltanet(DeltanetParams),
+    /// Gated DeltaNet, delta rule + scalar decay (§6.2).
+    GatedDeltanet(GatedDeltanetParams),
+    /// Kimi Delta Attention, delta rule + per-channel decay (§6.3).
+    Kda(KdaParams),
+    /// Log-linear attention over a Mamba-2 decay (§7).
+    Loglinear(LoglinearParams),
+    /// HLA, second-order linear attention (§8).
+    Hla(HlaParams),
+    /// AHLA, asymmetric second-order linear attention (§8).
+    Ahla(HlaParams),
 }
 
 /// The result of running a variant.
@@ -129,6 +157,17 @@ impl VariantSpec {
         "flare",
         "fnet",
         "yoso",
+        "retnet",
+        "lightning",
+        "mamba2",
+        "gla",
+        "hgrn",
+        "deltanet",
+        "gated_deltanet",
+        "kda",
+        "loglinear",
+        "hla",
+        "ahla",
     ];
 
     /// Parses `{"name": ..., ...params}`; unknown names and parameters are errors naming the field.
@@ -157,7 +196,18 @@ impl VariantSpec {
             "nystrom" => VariantSpec::Nystrom(params_from_value("variant", p)?),
             "flare" => VariantSpec::Flare(params_from_value("variant", p)?),
             "fnet" => VariantSpec::Fnet(params_from_value("variant", p)?),
-            _ => VariantSpec::Yoso(params_from_value("variant", p)?),
+            "yoso" => VariantSpec::Yoso(params_from_value("variant", p)?),
+            "retnet" => VariantSpec::Retnet(params_from_value("variant", p)?),
+            "lightning" => VariantSpec::Lightning(params_from_value("variant", p)?),
+            "mamba2" => VariantSpec::Mamba2(params_from_value("variant", p)?),
+            "gla" => VariantSpec::Gla(params_from_value("variant", p)?),
+            "hgrn" => VariantSpec::Hgrn(params_from_value("variant", p)?),
+            "deltanet" => VariantSpec::Deltanet(params_from_value("variant", p)?),
+            "gated_deltanet" => VariantSpec::GatedDeltanet(params_from_value("variant", p)?),
+            "kda" => VariantSpec::Kda(params_from_value("variant", p)?),
+            "loglinear" => VariantSpec::Loglinear(params_from_value("variant", p)?),
+            "hla" => VariantSpec::Hla(params_from_value("variant", p)?),
+            _ => VariantSpec::Ahla(params_from_value("variant", p)?),
         };
         spec.validate()?;
         Ok(spec)
@@ -188,6 +238,17 @@ impl VariantSpec {
             lowrank::flare::catalog_entry(),
             fnet::catalog_entry(),
             yoso::catalog_entry(),
+            gated::decay::retnet_catalog_entry(),
+            gated::decay::lightning_catalog_entry(),
+            gated::decay::mamba2_catalog_entry(),
+            gated::decay::gla_catalog_entry(),
+            gated::hgrn::catalog_entry(),
+            gated::delta::deltanet_catalog_entry(),
+            gated::delta::gated_deltanet_catalog_entry(),
+            gated::delta::kda_catalog_entry(),
+            gated::loglinear::catalog_entry(),
+            gated::hla::hla_catalog_entry(),
+            gated::hla::ahla_catalog_entry(),
         ]
     }
 
@@ -216,6 +277,17 @@ impl VariantSpec {
             VariantSpec::Flare(_) => "flare",
             VariantSpec::Fnet(_) => "fnet",
             VariantSpec::Yoso(_) => "yoso",
+            VariantSpec::Retnet(_) => "retnet",
+            VariantSpec::Lightning(_) => "lightning",
+            VariantSpec::Mamba2(_) => "mamba2",
+            VariantSpec::Gla(_) => "gla",
+            VariantSpec::Hgrn(_) => "hgrn",
+            VariantSpec::Deltanet(_) => "deltanet",
+            VariantSpec::GatedDeltanet(_) => "gated_deltanet",
+            VariantSpec::Kda(_) => "kda",
+            VariantSpec::Loglinear(_) => "loglinear",
+            VariantSpec::Hla(_) => "hla",
+            VariantSpec::Ahla(_) => "ahla",
         }
     }
 
@@ -241,11 +313,24 @@ impl VariantSpec {
             VariantSpec::Flare(p) => p.validate(),
             VariantSpec::Fnet(_) => Ok(()),
             VariantSpec::Yoso(p) => p.validate(),
+            VariantSpec::Retnet(p) => p.validate(),
+            VariantSpec::Lightning(p) => p.validate(),
+            VariantSpec::Mamba2(p) => p.validate(),
+            VariantSpec::Gla(p) => p.validate(),
+            VariantSpec::Hgrn(p) => p.validate(),
+            VariantSpec::Deltanet(p) => p.validate(),
+            VariantSpec::GatedDeltanet(p) => p.validate(),
+            VariantSpec::Kda(p) => p.validate(),
+            VariantSpec::Loglinear(p) => p.validate(),
+            VariantSpec::Hla(p) | VariantSpec::Ahla(p) => p.validate(),
         }
     }
 
     /// Rejects a mask the variant has no form for, naming `causal`.
     pub fn check_mask(&self, causal: bool) -> Result<()> {
+        if self.is_recurrent() && !causal {
+            return Err(gated::causal_only(self.name()));
+        }
         let why = match self {
             VariantSpec::Linformer(_) => "the projection mixes future tokens into every key",
             VariantSpec::Nystrom(_) => "the landmarks average over future tokens",
@@ -313,8 +398,29 @@ impl VariantSpec {
             VariantSpec::Lln(p) => VariantSpec::Lln(p.resolved(d_k)),
             VariantSpec::Mhla(p) => VariantSpec::Mhla(p.resolved()),
             VariantSpec::Performer(p) => VariantSpec::Performer(p.resolved()),
+            VariantSpec::Retnet(p) => VariantSpec::Retnet(p.resolved(d_k)),
+            VariantSpec::Gla(p) => VariantSpec::Gla(p.resolved(d_k)),
             other => other.clone(),
         }
+    }
+
+    /// The recurrent families of §5–§8 (decay, delta rule, log-linear, higher-order): causal only,
+    /// with an observable state.
+    pub fn is_recurrent(&self) -> bool {
+        matches!(
+            self,
+            VariantSpec::Retnet(_)
+                | VariantSpec::Lightning(_)
+                | VariantSpec::Mamba2(_)
+                | VariantSpec::Gla(_)
+                | VariantSpec::Hgrn(_)
+                | VariantSpec::Deltanet(_)
+                | VariantSpec::GatedDeltanet(_)
+                | VariantSpec::Kda(_)
+                | VariantSpec::Loglinear(_)
+                | VariantSpec::Hla(_)
+                | VariantSpec::Ahla(_)
+        )
     }
 
     /// The feature map, normaliser and chunk size of a kernel variant; `None` for the others.

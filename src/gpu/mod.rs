@@ -169,7 +169,18 @@ fn kernel_features(
         | VariantSpec::Fnet(_)
         | VariantSpec::Yoso(_)
         | VariantSpec::Flowformer(_)
-        | VariantSpec::Mhla(_) => return Ok(None),
+        | VariantSpec::Mhla(_)
+        | VariantSpec::Retnet(_)
+        | VariantSpec::Lightning(_)
+        | VariantSpec::Mamba2(_)
+        | VariantSpec::Gla(_)
+        | VariantSpec::Hgrn(_)
+        | VariantSpec::Deltanet(_)
+        | VariantSpec::GatedDeltanet(_)
+        | VariantSpec::Kda(_)
+        | VariantSpec::Loglinear(_)
+        | VariantSpec::Hla(_)
+        | VariantSpec::Ahla(_) => return Ok(None),
         VariantSpec::LinearElu(p) => (
             plain(FeatureKind::Elu, d),
             Normaliser::PlusEps(p.eps),

@@ -74,6 +74,8 @@ pub struct Request {
     pub outputs: Outputs,
     /// The reference for the error statistics, if any.
     pub compare_to: Option<CompareTo>,
+    /// Token indices after which to return the recurrent state (recurrent variants only).
+    pub state_trace: Option<Vec<usize>>,
 }
 
 #[derive(Deserialize)]
@@ -87,6 +89,7 @@ struct RawRequest {
     backend: BackendChoice,
     outputs: Option<Vec<OutputKind>>,
     compare_to: Option<CompareTo>,
+    state_trace: Option<Vec<usize>>,
 }
 
 impl Request {
@@ -120,9 +123,29 @@ impl Request {
             backend: raw.backend,
             outputs,
             compare_to: raw.compare_to,
+            state_trace: raw.state_trace,
         };
         request.check_budget()?;
+        request.check_state_trace()?;
         Ok(request)
+    }
+
+    /// A state trace names steps of the sequence, and a variant that has a recurrent state.
+    fn check_state_trace(&self) -> Result<()> {
+        let Some(steps) = &self.state_trace else {
+            return Ok(());
+        };
+        if !self.variant.is_recurrent() {
+            return Err(Error::invalid(
+                "state_trace",
+                format!(
+                    "{} has no recurrent state to trace; the decay, delta-rule, log-linear and \
+                     higher-order variants have one",
+                    self.variant.name()
+                ),
+            ));
+        }
+        crate::attention::gated::trace::check_steps(steps, self.workload.n())
     }
 
     /// The N×N outputs fit their budgets (see [`Limits`]).

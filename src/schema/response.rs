@@ -1,5 +1,6 @@
 //! `Response`: what one evaluation returns, serialised as the CLI's JSON.
 
+use crate::attention::gated::trace::StateSnapshot;
 use crate::attention::VariantSpec;
 use crate::stats::Stats;
 use crate::tensor::Matrix;
@@ -37,6 +38,9 @@ pub struct Response {
     pub attention: Option<Matrix>,
     /// Statistics of `A`, when requested.
     pub stats: Option<Stats>,
+    /// The recurrent state after each step of the request's `state_trace` (absent when not asked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state_trace: Option<Vec<StateSnapshot>>,
     /// Wall-clock phases in milliseconds (`workload`, `compute`, `stats`, `total`) and, where
     /// the GPU has timestamp queries, `gpu_kernel` (time on the device).
     pub timing_ms: BTreeMap<String, f64>,

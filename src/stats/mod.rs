@@ -74,7 +74,8 @@ pub struct Stats {
     pub spectral_gap_note: Option<String>,
     /// Ranks of the output `O` (n × d_v).
     pub output: RankSummary,
-    /// Ranks of the final KV state `S = φ(K)ᵀ V` (m × d_v) of kernel variants; null otherwise.
+    /// Ranks of the final KV state: `S = φ(K)ᵀ V` (m × d_v) of kernel variants, the last recurrent
+    /// state of decay / delta-rule / HLA variants (d_k × d_v); null otherwise.
     pub kv_state: Option<RankSummary>,
     /// Errors against softmax, when the request has `compare_to: "softmax"`.
     pub vs_softmax: Option<VsSoftmax>,

@@ -29,7 +29,18 @@ pub fn kernel_setup(spec: &VariantSpec, qkv: &Qkv) -> Result<Option<KernelSetup>
         | VariantSpec::Fnet(_)
         | VariantSpec::Yoso(_)
         | VariantSpec::Flowformer(_)
-        | VariantSpec::Mhla(_) => return Ok(None),
+        | VariantSpec::Mhla(_)
+        | VariantSpec::Retnet(_)
+        | VariantSpec::Lightning(_)
+        | VariantSpec::Mamba2(_)
+        | VariantSpec::Gla(_)
+        | VariantSpec::Hgrn(_)
+        | VariantSpec::Deltanet(_)
+        | VariantSpec::GatedDeltanet(_)
+        | VariantSpec::Kda(_)
+        | VariantSpec::Loglinear(_)
+        | VariantSpec::Hla(_)
+        | VariantSpec::Ahla(_) => return Ok(None),
         VariantSpec::LinearElu(p) => KernelSetup::new(
             &EluPlusOne,
             q,
