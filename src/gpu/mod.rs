@@ -48,6 +48,10 @@ pub async fn run(
             pipelines::attn_softmax::run(ctx, &rotated, scale as f32, mask, want_attention).await?;
         return Ok((AttentionOutput { output, attention }, timing));
     }
+    if spec.is_recurrent() {
+        let (output, attention, timing) = run_recurrent(ctx, spec, qkv, want_attention).await?;
+        return Ok((AttentionOutput { output, attention }, timing));
+    }
     if let Some(result) = run_composed(ctx, spec, qkv, causal, want_attention).await? {
         let (output, attention, timing) = result;
         return Ok((AttentionOutput { output, attention }, timing));
@@ -78,6 +82,34 @@ pub async fn run(
         ));
     }
     Ok((linear, timing))
+}
+
+/// The recurrent families of §5–§8 in their chunkwise form.
+async fn run_recurrent(
+    ctx: &GpuContext,
+    spec: &VariantSpec,
+    qkv: &Qkv,
+    want: bool,
+) -> Result<pipelines::lowrank::RunResult> {
+    use crate::attention::gated::family::Recurrent;
+    let rotated = qkv.with_rope_applied();
+    let Some(setup) = spec.recurrent_setup(&rotated)? else {
+        return Err(Error::NoGpuForm {
+            message: format!("{} has no recurrent form", spec.name()),
+        });
+    };
+    let (n, d_k, d_v) = (qkv.n(), qkv.d_k(), qkv.d_v());
+    let wide = if want { d_v + n } else { d_v };
+    let scratch = pipelines::gated::scratch_bytes(n, d_k, wide, setup.chunk());
+    ctx.check_fits(qkv, want, scratch)?;
+    match &setup {
+        Recurrent::Gated(s) => pipelines::gated::run(ctx, s, &rotated.v, want).await,
+        Recurrent::Hgrn(p) => pipelines::gated::run_hgrn(ctx, p, &rotated, want).await,
+        Recurrent::Loglinear(s, chunk) => {
+            pipelines::loglinear::run(ctx, s, *chunk, &rotated.v, want).await
+        }
+        Recurrent::Hla(s, chunk) => pipelines::hla::run(ctx, s, *chunk, &rotated.v, want).await,
+    }
 }
 
 /// The low-rank family, FNet and YOSO, composed of softmax, matmul and their own passes; `None`
@@ -346,6 +378,9 @@ pub const PARAMS_LAYOUT: &[(&str, usize)] = &[
     ("MatmulParams", std::mem::size_of::<params::MatmulParams>()),
     ("YosoParams", std::mem::size_of::<params::YosoParams>()),
     ("FlowParams", std::mem::size_of::<params::FlowParams>()),
+    ("GatedParams", std::mem::size_of::<params::GatedParams>()),
+    ("LoglinParams", std::mem::size_of::<params::LoglinParams>()),
+    ("HlaParams", std::mem::size_of::<params::HlaParams>()),
 ];
 
 /// Invocations per workgroup of every shader.

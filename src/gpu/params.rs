@@ -125,3 +125,58 @@ const _: () = assert!(std::mem::size_of::<RopeParams>() == 16);
 const _: () = assert!(std::mem::size_of::<MatmulParams>() == 32);
 const _: () = assert!(std::mem::size_of::<YosoParams>() == 32);
 const _: () = assert!(std::mem::size_of::<FlowParams>() == 16);
+
+/// Mirrors `GatedParams` in `shaders/gated_*.wgsl`: keep all four in sync.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+pub struct GatedParams {
+    pub n: u32,
+    pub d_k: u32,
+    pub d_v: u32,
+    /// Independent problems stacked along the first axis (HGRN: one per value channel).
+    pub heads: u32,
+    /// Tokens per chunk.
+    pub chunk: u32,
+    /// `ceil(n / chunk)`.
+    pub n_chunks: u32,
+    /// 1 with the delta rule.
+    pub delta: u32,
+    /// Mamba-2's skip `D`.
+    pub skip: f32,
+}
+
+/// Mirrors `LoglinParams` in `shaders/loglin_*.wgsl`: keep all four in sync.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+pub struct LoglinParams {
+    pub n: u32,
+    pub d_k: u32,
+    pub d_v: u32,
+    /// Tokens per chunk, a power of two.
+    pub chunk: u32,
+    pub n_chunks: u32,
+    /// `log2(chunk)`.
+    pub chunk_bits: u32,
+    /// Token levels `⌈log₂ n⌉ + 1` (columns of λ).
+    pub levels: u32,
+    /// Chunk levels with blocks: bits of `n_chunks − 1`.
+    pub chunk_levels: u32,
+    /// The source level of a merge pass.
+    pub level: u32,
+    pub _pad: [u32; 3],
+}
+
+/// Mirrors `HlaParams` in `shaders/hla_*.wgsl`: keep all five in sync.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+pub struct HlaParams {
+    pub n: u32,
+    pub d_k: u32,
+    pub d_v: u32,
+    /// Tokens per chunk.
+    pub chunk: u32,
+    pub n_chunks: u32,
+    /// 1 for AHLA.
+    pub asymmetric: u32,
+    pub _pad: [u32; 2],
+}

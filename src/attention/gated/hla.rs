@@ -55,11 +55,16 @@ pub enum Order {
 
 /// The problem: rows and flags.
 pub struct HlaSetup {
-    q: Features,
-    k: Features,
-    order: Order,
-    normalize: bool,
-    eps: f64,
+    /// Query rows.
+    pub q: Features,
+    /// Key rows.
+    pub k: Features,
+    /// HLA or AHLA.
+    pub order: Order,
+    /// Divide by the signed row sum + ε.
+    pub normalize: bool,
+    /// ε of the normaliser.
+    pub eps: f64,
 }
 
 impl HlaSetup {

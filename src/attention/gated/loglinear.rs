@@ -58,10 +58,14 @@ pub fn level(t: usize, s: usize) -> usize {
 
 /// The problem after parameters: rows, gates and level weights.
 pub struct LoglinearSetup {
-    q: Features,
-    k: Features,
-    g: Vec<f64>,
-    lambda: Features,
+    /// Query rows.
+    pub q: Features,
+    /// Key rows.
+    pub k: Features,
+    /// Scalar log-gates `a_t`.
+    pub g: Vec<f64>,
+    /// Level weights, n × levels.
+    pub lambda: Features,
 }
 
 impl LoglinearParams {

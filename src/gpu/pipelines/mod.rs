@@ -5,7 +5,10 @@
 pub mod attn_softmax;
 pub mod flow;
 pub mod fnet;
+pub mod gated;
+pub mod hla;
 pub mod kernel_attn;
+pub mod loglinear;
 pub mod lowrank;
 pub mod matmul;
 pub mod submit;
@@ -33,6 +36,19 @@ pub struct Pipelines {
     pub(crate) kernel_intra: Kernel,
     pub(crate) kernel_output: Kernel,
     pub(crate) kernel_weights: Kernel,
+    pub(crate) gated_prep: Kernel,
+    pub(crate) gated_pairs: Kernel,
+    pub(crate) gated_solve: Kernel,
+    pub(crate) gated_scan: Kernel,
+    pub(crate) loglin_pairs: Kernel,
+    pub(crate) loglin_chunks: Kernel,
+    pub(crate) loglin_merge: Kernel,
+    pub(crate) loglin_output: Kernel,
+    pub(crate) hla_delta_s: Kernel,
+    pub(crate) hla_pairs: Kernel,
+    pub(crate) hla_read: Kernel,
+    pub(crate) hla_kernel: Kernel,
+    pub(crate) hla_scan: Kernel,
 }
 
 impl Pipelines {
@@ -119,6 +135,87 @@ impl Pipelines {
                 "kernel_attn_weights",
                 include_str!("../../../shaders/kernel_attn_weights.wgsl"),
                 &[true, true, true, false], // fq_num, fk_num, normaliser, weights
+            ),
+            gated_prep: Kernel::new(
+                device,
+                "gated_prep",
+                include_str!("../../../shaders/gated_prep.wgsl"),
+                &[true, false], // g, gamma
+            ),
+            gated_pairs: Kernel::new(
+                device,
+                "gated_pairs",
+                include_str!("../../../shaders/gated_pairs.wgsl"),
+                &[true, true, true, true, false, false], // q, k, gamma, beta, p, l
+            ),
+            gated_solve: Kernel::new(
+                device,
+                "gated_solve",
+                include_str!("../../../shaders/gated_solve.wgsl"),
+                &[true, true, true, true, true, false, false], // k, v, gamma, beta, l, w, u
+            ),
+            gated_scan: Kernel::new(
+                device,
+                "gated_scan",
+                include_str!("../../../shaders/gated_scan.wgsl"),
+                // q, k, v, gamma, p, w, u, out
+                &[true, true, true, true, true, true, true, false],
+            ),
+            loglin_pairs: Kernel::new(
+                device,
+                "loglin_pairs",
+                include_str!("../../../shaders/loglin_pairs.wgsl"),
+                &[true, true, true, true, false], // q, k, gamma, lambda, p
+            ),
+            loglin_chunks: Kernel::new(
+                device,
+                "loglin_chunks",
+                include_str!("../../../shaders/loglin_chunks.wgsl"),
+                &[true, true, true, false, false], // k, v, gamma, blocks, totals
+            ),
+            loglin_merge: Kernel::new(
+                device,
+                "loglin_merge",
+                include_str!("../../../shaders/loglin_merge.wgsl"),
+                &[false, false], // blocks, totals
+            ),
+            loglin_output: Kernel::new(
+                device,
+                "loglin_output",
+                include_str!("../../../shaders/loglin_output.wgsl"),
+                // q, v, gamma, lambda, p, blocks, totals, out
+                &[true, true, true, true, true, true, true, false],
+            ),
+            hla_delta_s: Kernel::new(
+                device,
+                "hla_delta_s",
+                include_str!("../../../shaders/hla_delta_s.wgsl"),
+                &[true, false], // k, states
+            ),
+            hla_pairs: Kernel::new(
+                device,
+                "hla_pairs",
+                include_str!("../../../shaders/hla_pairs.wgsl"),
+                &[true, true, false, false], // q, k, w, ls
+            ),
+            hla_read: Kernel::new(
+                device,
+                "hla_read",
+                include_str!("../../../shaders/hla_read.wgsl"),
+                &[true, true, false], // q, states, y
+            ),
+            hla_kernel: Kernel::new(
+                device,
+                "hla_kernel",
+                include_str!("../../../shaders/hla_kernel.wgsl"),
+                &[true, true, true, false], // q, y, w, kern
+            ),
+            hla_scan: Kernel::new(
+                device,
+                "hla_scan",
+                include_str!("../../../shaders/hla_scan.wgsl"),
+                // q, k, v, y, kern, ls, w, out
+                &[true, true, true, true, true, true, true, false],
             ),
         };
         if let Some(err) = scope.pop().await {

@@ -3,7 +3,7 @@ import { toPlain } from './normalize';
 import type { Catalog, CatalogEntry, ParamKind, ParamSpec, ParamValue } from './types';
 
 type Obj = Record<string, unknown>;
-const KINDS: ParamKind[] = ['number', 'integer', 'boolean', 'string', 'matrix'];
+const KINDS: ParamKind[] = ['number', 'integer', 'boolean', 'string', 'vector', 'matrix'];
 
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
 const optNum = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);

@@ -4,7 +4,7 @@
 export type VariantName = string;
 
 /** A parameter value as the core's Request takes it (matrix params are number[][]). */
-export type ParamValue = number | boolean | string | number[][];
+export type ParamValue = number | boolean | string | number[] | number[][];
 
 /** One variant with its parameters: {"name": "performer", "features": 64}. */
 export type VariantSpec = { name: VariantName } & { [param: string]: ParamValue };
@@ -90,7 +90,8 @@ export type DeviceInfo = {
 /** What the core rejects with: the offending request field and a readable message. */
 export type EngineError = { field: string; message: string };
 
-export type ParamKind = 'number' | 'integer' | 'boolean' | 'string' | 'matrix';
+/** `vector`: one number per token (betas, step sizes); `matrix`: rows of numbers. */
+export type ParamKind = 'number' | 'integer' | 'boolean' | 'string' | 'vector' | 'matrix';
 
 /** One parameter of a variant, as the catalog describes it. */
 export type ParamSpec = {

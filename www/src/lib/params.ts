@@ -17,6 +17,8 @@ export function checkParam(spec: ParamSpec, value: unknown): string | null {
       if (typeof value !== 'string' || value === '') return `${name} must be a non-empty string`;
       if (spec.choices && !spec.choices.includes(value)) return `${name} must be one of ${spec.choices.join(', ')}`;
       return null;
+    case 'vector':
+      return checkVector(name, value);
     case 'matrix':
       return checkMatrix(name, value);
     case 'number':
@@ -29,6 +31,12 @@ export function checkParam(spec: ParamSpec, value: unknown): string | null {
       return null;
     }
   }
+}
+
+function checkVector(name: string, value: unknown): string | null {
+  if (!Array.isArray(value) || value.length === 0) return `${name} must be a non-empty array of numbers`;
+  const bad = value.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x));
+  return bad >= 0 ? `${name}[${bad}] is not a finite number` : null;
 }
 
 function checkMatrix(name: string, value: unknown): string | null {
@@ -55,15 +63,16 @@ export function parseParamText(spec: ParamSpec, text: string): { value: ParamVal
     const err = checkParam(spec, t);
     return err ? { error: err } : { value: t };
   }
-  if (spec.kind === 'matrix') {
+  if (spec.kind === 'matrix' || spec.kind === 'vector') {
+    const example = spec.kind === 'matrix' ? '[[1, 0], [0, 1]]' : '[0.5, 0.9, 0.1]';
     let parsed: unknown;
     try {
       parsed = JSON.parse(t);
     } catch {
-      return { error: `${spec.name} must be JSON, e.g. [[1, 0], [0, 1]]` };
+      return { error: `${spec.name} must be JSON, e.g. ${example}` };
     }
-    const err = checkMatrix(spec.name, parsed);
-    return err ? { error: err } : { value: parsed as number[][] };
+    const err = spec.kind === 'matrix' ? checkMatrix(spec.name, parsed) : checkVector(spec.name, parsed);
+    return err ? { error: err } : { value: parsed as number[] | number[][] };
   }
   if (t === '') return { error: `${spec.name} must be a number` };
   const v = Number(t);

@@ -65,6 +65,34 @@ export const PRESETS: readonly Preset[] = [
     state: view([v('softmax'), v('linear_elu'), v('cosformer'), v('based')], { n: 96, d_k: 16, causal: true }),
   },
   {
+    id: 'decay',
+    title: 'Decay makes attention local',
+    caption:
+      'RetNet, Mamba-2 and GLA multiply q·k by a decay e^(G_i − G_j) that shrinks with distance, so their maps fade away from the diagonal instead of normalising each row. RetNet forgets at one fixed rate, Mamba-2 at a rate set by each token and GLA per channel: compare the bands, the signed entries and the row sums in the table.',
+    state: view([v('softmax'), v('linear_elu'), v('retnet'), v('mamba2'), v('gla')], { n: 128, d_k: 16, causal: true }, { scale: 'log' }),
+  },
+  {
+    id: 'delta',
+    title: 'The delta rule stops overwriting',
+    caption:
+      'On the copy workload every key comes back every 8 tokens. Plain linear attention (RetNet with γ = 1) adds each value to the state, while DeltaNet first erases what the state already stores under that key: its map puts negative weight on earlier copies, cancelling them, and Gated DeltaNet adds forgetting on top.',
+    state: view([v('softmax'), v('retnet', { gamma: 1 }), v('deltanet'), v('gated_deltanet')], { kind: 'copy', n: 64, d_k: 16, causal: true }),
+  },
+  {
+    id: 'landmarks',
+    title: 'Landmarks and routing',
+    caption:
+      'Linformer projects the keys to k = 16 rows, Nyströmformer goes through 8 segment-mean landmarks and FLARE routes through 16 latent queries: all three maps have rank ≤ 16. Compare the spectra against softmax and see where each approximation loses detail.',
+    state: view([v('softmax'), v('linformer'), v('nystrom'), v('flare')], { n: 256, d_k: 16 }, { scale: 'log' }),
+  },
+  {
+    id: 'hierarchy',
+    title: 'Between one state and n: log-linear attention',
+    caption:
+      'Log-linear attention keeps one state per power-of-two block of the past (a Fenwick tree of ⌈log₂ n⌉ + 1 levels) and weighs each level per query. Its map is Mamba-2’s decayed map cut into blocks that double in size with distance: look for the staircase of blocks below the diagonal.',
+    state: view([v('softmax'), v('mamba2'), v('loglinear')], { n: 128, d_k: 16, causal: true }),
+  },
+  {
     id: 'zoo',
     title: 'The whole zoo',
     caption:

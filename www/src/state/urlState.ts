@@ -248,7 +248,7 @@ export function resolveVariants(list: Selected[], catalog: CatalogEntry[]): { va
     const params: Record<string, ParamValue> = {};
     for (const [k, v] of Object.entries(sel.params)) {
       const spec = entry.params.find((p) => p.name === k);
-      const err = !spec ? `${entry.name} has no parameter ${k}` : spec.kind === 'matrix' ? `${k} cannot come from the URL` : checkParam(spec, v);
+      const err = !spec ? `${entry.name} has no parameter ${k}` : spec.kind === 'matrix' || spec.kind === 'vector' ? `${k} cannot come from the URL` : checkParam(spec, v);
       if (err) problems.push(`dropped ${entry.name}.${echo(k)}: ${err}`);
       else params[k] = v;
     }

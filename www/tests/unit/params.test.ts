@@ -30,6 +30,13 @@ describe('checkParam', () => {
     expect(checkParam(p({ kind: 'matrix' }), [[1, 2], [3]])).toMatch(/rows must be equal length/);
     expect(checkParam(p({ kind: 'matrix' }), [[1, NaN]])).toMatch(/not a finite number/);
   });
+
+  it('checks vectors (one number per token: betas, step sizes)', () => {
+    expect(checkParam(p({ name: 'beta', kind: 'vector' }), [0.5, 0.9])).toBeNull();
+    expect(checkParam(p({ name: 'beta', kind: 'vector' }), [])).toBe('beta must be a non-empty array of numbers');
+    expect(checkParam(p({ name: 'beta', kind: 'vector' }), [0.5, Infinity])).toBe('beta[1] is not a finite number');
+    expect(checkParam(p({ name: 'beta', kind: 'vector' }), [[0.5]])).toBe('beta[0] is not a finite number');
+  });
 });
 
 describe('parseParamText', () => {
@@ -41,6 +48,8 @@ describe('parseParamText', () => {
     expect(parseParamText(p({ kind: 'boolean' }), 'true')).toEqual({ value: true });
     expect(parseParamText(p({ kind: 'matrix' }), '[[1,0],[0,1]]')).toEqual({ value: [[1, 0], [0, 1]] });
     expect(parseParamText(p({ kind: 'matrix' }), '[[1,0]')).toMatchObject({ error: expect.stringMatching(/must be JSON/) });
+    expect(parseParamText(p({ kind: 'vector' }), '[0.5, 0.9]')).toEqual({ value: [0.5, 0.9] });
+    expect(parseParamText(p({ kind: 'vector' }), '0.5, 0.9')).toMatchObject({ error: expect.stringMatching(/must be JSON, e.g. \[0.5/) });
   });
 });
 
