@@ -3,7 +3,7 @@
 //! by token, and the chunkwise form (chunk-local log-space prefix sums, the UT transform per
 //! chunk) never builds anything larger than `C × C` or `C × d`.
 
-use super::{decayed_dot, forward_substitute, prefix_sums, rows_f64, to_matrix, GatedSetup};
+use super::{forward_substitute, prefix_sums, rows_f64, to_matrix, DecayedDot, GatedSetup};
 use crate::attention::kernel::Features;
 use crate::tensor::Matrix;
 
@@ -13,12 +13,13 @@ use crate::tensor::Matrix;
 pub fn closed_form(s: &GatedSetup, v: &Matrix) -> (Matrix, Matrix) {
     let n = s.n();
     let g = prefix_sums(&s.log_gates);
+    let decayed_dot = DecayedDot::of(&s.log_gates);
     let p: Features = (0..n)
         .map(|i| {
             (0..n)
                 .map(|j| {
                     if j <= i {
-                        decayed_dot(&s.q[i], &s.k[j], &g[i], &g[j])
+                        decayed_dot.apply(&s.q[i], &s.k[j], &g[i], &g[j])
                     } else {
                         0.0
                     }
@@ -33,7 +34,7 @@ pub fn closed_form(s: &GatedSetup, v: &Matrix) -> (Matrix, Matrix) {
             let l: Features = (0..n)
                 .map(|i| {
                     (0..i)
-                        .map(|j| beta[i] * decayed_dot(&s.k[i], &s.k[j], &g[i], &g[j]))
+                        .map(|j| beta[i] * decayed_dot.apply(&s.k[i], &s.k[j], &g[i], &g[j]))
                         .collect()
                 })
                 .collect();
@@ -168,6 +169,7 @@ pub fn chunked(s: &GatedSetup, v: &Matrix, chunk: usize) -> Matrix {
     let (n, d_k, d_v) = (s.n(), s.d_k(), v.cols());
     let chunk = chunk.max(1);
     let v = rows_f64(v);
+    let decayed_dot = DecayedDot::of(&s.log_gates);
     let mut state = vec![vec![0.0; d_v]; d_k];
     let mut out: Features = Vec::with_capacity(n);
     let mut start = 0;
@@ -184,7 +186,9 @@ pub fn chunked(s: &GatedSetup, v: &Matrix, chunk: usize) -> Matrix {
                 let l: Features = (0..len)
                     .map(|r| {
                         (0..r)
-                            .map(|j| beta[r] * decayed_dot(&k[r], &k[j], &gamma[r], &gamma[j]))
+                            .map(|j| {
+                                beta[r] * decayed_dot.apply(&k[r], &k[j], &gamma[r], &gamma[j])
+                            })
                             .collect()
                     })
                     .collect();
@@ -225,7 +229,7 @@ pub fn chunked(s: &GatedSetup, v: &Matrix, chunk: usize) -> Matrix {
                 .collect();
             let mut o = vec_mat(&qd, &state, d_v);
             for rp in 0..=r {
-                let p = decayed_dot(&q[r], &k[rp], &gamma[r], &gamma[rp]);
+                let p = decayed_dot.apply(&q[r], &k[rp], &gamma[r], &gamma[rp]);
                 o.iter_mut()
                     .zip(&u_prime[rp])
                     .for_each(|(o, u)| *o += p * u);

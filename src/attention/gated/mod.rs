@@ -111,6 +111,35 @@ pub fn decayed_dot(a: &[f64], b: &[f64], g_i: &[f64], g_j: &[f64]) -> f64 {
         .sum()
 }
 
+/// The decayed dot product of a setup: one exponential per pair when every token's gate is the
+/// same on all channels (scalar decay), one per channel otherwise (GLA, KDA).
+#[derive(Debug, Clone, Copy)]
+pub struct DecayedDot {
+    scalar: bool,
+}
+
+impl DecayedDot {
+    /// Inspects the gates once.
+    pub fn of(log_gates: &[Vec<f64>]) -> Self {
+        DecayedDot {
+            scalar: log_gates.iter().all(|row| row.iter().all(|&g| g == row[0])),
+        }
+    }
+
+    /// `Σ_c a_c b_c e^{G_ic − G_jc}`.
+    pub fn apply(self, a: &[f64], b: &[f64], g_i: &[f64], g_j: &[f64]) -> f64 {
+        if self.scalar {
+            let dot: f64 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+            match (g_i.first(), g_j.first()) {
+                (Some(gi), Some(gj)) => dot * (gi - gj).exp(),
+                _ => dot,
+            }
+        } else {
+            decayed_dot(a, b, g_i, g_j)
+        }
+    }
+}
+
 /// Solves `(I + L) X = B` for unit lower-triangular `I + L` (`L` strictly lower, row `r` of `L`
 /// holds entries `j < r`) by forward substitution: `X_r = B_r − Σ_{j<r} L_rj X_j`.
 pub fn forward_substitute(l: &[Vec<f64>], b: &[Vec<f64>]) -> Features {

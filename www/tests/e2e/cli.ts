@@ -8,7 +8,11 @@ export type CliStats = {
   entropy_normalized_mean: number;
   effective_rank: number;
   entropy_rows: number[];
-  vs_softmax?: { attention_rel_frobenius: number | null } | null;
+  stable_rank: number;
+  numerical_rank: number;
+  spectral_gap: number | null;
+  output?: { effective_rank: number } | null;
+  vs_softmax?: { attention_rel_frobenius: number | null; output_rel_error?: number | null } | null;
 };
 
 export type CliResponse = { backend: string; n: number; stats: CliStats | null };

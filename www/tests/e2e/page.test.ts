@@ -48,6 +48,31 @@ async function expectBadgesMatchCli(slots: number[]): Promise<void> {
   }
 }
 
+/** Every numeric cell of the statistics table for the given slots equals the CLI's number. */
+async function expectTableMatchesCli(slots: number[]): Promise<void> {
+  const requests = await pageRequests();
+  for (const i of slots) {
+    const stats = runCli(CLI, { ...requests[i]!, backend: 'cpu' }).stats!;
+    const expected: Record<string, number | null | undefined> = {
+      entropy_mean: stats.entropy_mean,
+      entropy_normalized_mean: stats.entropy_normalized_mean,
+      effective_rank: stats.effective_rank,
+      stable_rank: stats.stable_rank,
+      numerical_rank: stats.numerical_rank,
+      spectral_gap: stats.spectral_gap,
+      output_effective_rank: stats.output?.effective_rank,
+      attention_rel_frobenius: stats.vs_softmax?.attention_rel_frobenius,
+      output_rel_error: stats.vs_softmax?.output_rel_error,
+    };
+    for (const [key, value] of Object.entries(expected)) {
+      if (value === null || value === undefined) continue;
+      const shown = Number.parseFloat(await attr(`[data-testid="stats-table"] tr[data-slot="${i}"] td[data-key="${key}"]`, 'data-value'));
+      // The numerical rank counts σ above a threshold: f32 on the GPU may move one across it.
+      expect(Math.abs(shown - value), `slot ${i} ${key}: table ${shown}, CLI ${value}`).toBeLessThanOrEqual(key === 'numerical_rank' ? 1 : TOL * Math.max(1, Math.abs(value)));
+    }
+  }
+}
+
 /** Clicks a download button and returns the file's bytes. */
 async function downloadOf(testid: string): Promise<{ name: string; bytes: Buffer }> {
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid="${testid}"]`)]);
@@ -190,6 +215,23 @@ describe('AttnScope Compare lab (built site)', () => {
     expect(await attr('[data-testid="preset-caption"]', 'data-preset')).toBe('locality');
     await expectBadgesMatchCli([2]);
     await page.screenshot({ path: resolve(RESULTS, 'preset-locality.png'), fullPage: true });
+  });
+
+  it('runs the decay and delta-rule presets: signed maps, and every table column equal to the CLI', async () => {
+    await page.click('[data-testid="preset-decay"]');
+    await waitForMaps(page, 5, '"causal":true', DRAW_MS);
+    expect(await attr('[data-testid="preset-caption"]', 'data-preset')).toBe('decay');
+    // RetNet, Mamba-2 and GLA are signed: the shared scale turns diverging.
+    expect(await attr('[data-testid="legend"]', 'data-kind')).toBe('diverging');
+    await expectBadgesMatchCli([2, 3, 4]);
+    await expectTableMatchesCli([0, 2, 4]);
+    await page.screenshot({ path: resolve(RESULTS, 'preset-decay.png'), fullPage: true });
+
+    await page.click('[data-testid="preset-delta"]');
+    await waitForMaps(page, 4, '"kind":"copy"', DRAW_MS);
+    expect((await pageRequests())[2]).toMatchObject({ variant: { name: 'deltanet' }, causal: true });
+    await expectBadgesMatchCli([1, 2, 3]);
+    await page.screenshot({ path: resolve(RESULTS, 'preset-delta.png'), fullPage: true });
   });
 
   it('fills all eight maps of the zoo preset (one request each) and reports the recompute time', async () => {
