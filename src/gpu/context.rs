@@ -103,6 +103,29 @@ impl GpuContext {
         want_attention: bool,
         scratch_bytes: u64,
     ) -> Result<()> {
+        self.check_buffers(qkv, want_attention, scratch_bytes)?;
+        let limits = self.device.limits();
+        let n = qkv.n() as u64;
+        let max_groups = u64::from(limits.max_compute_workgroups_per_dimension);
+        if n > max_groups {
+            return Err(Error::GpuLimit {
+                field: "workload.n".into(),
+                message: format!(
+                    "n = {n} exceeds this device's {max_groups} workgroups per dimension (one per query row)"
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks buffer sizes only: for runs whose dispatches fold into y or go by value column
+    /// (the recurrent families), not one workgroup per query row.
+    pub(crate) fn check_buffers(
+        &self,
+        qkv: &Qkv,
+        want_attention: bool,
+        scratch_bytes: u64,
+    ) -> Result<()> {
         let limits = self.device.limits();
         let max_binding = limits
             .max_storage_buffer_binding_size
@@ -118,15 +141,6 @@ impl GpuContext {
                 field: "workload.n".into(),
                 message: format!(
                     "a {largest}-byte buffer exceeds this device's storage binding limit of {max_binding} bytes"
-                ),
-            });
-        }
-        let max_groups = u64::from(limits.max_compute_workgroups_per_dimension);
-        if n > max_groups {
-            return Err(Error::GpuLimit {
-                field: "workload.n".into(),
-                message: format!(
-                    "n = {n} exceeds this device's {max_groups} workgroups per dimension (one per query row)"
                 ),
             });
         }

@@ -101,7 +101,7 @@ async fn run_recurrent(
     let (n, d_k, d_v) = (qkv.n(), qkv.d_k(), qkv.d_v());
     let wide = if want { d_v + n } else { d_v };
     let scratch = pipelines::gated::scratch_bytes(n, d_k, wide, setup.chunk());
-    ctx.check_fits(qkv, want, scratch)?;
+    ctx.check_buffers(qkv, want, scratch)?;
     match &setup {
         Recurrent::Gated(s) => pipelines::gated::run(ctx, s, &rotated.v, want).await,
         Recurrent::Hgrn(p) => pipelines::gated::run_hgrn(ctx, p, &rotated, want).await,
