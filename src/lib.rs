@@ -23,6 +23,7 @@ pub mod catalog;
 pub mod engine;
 pub mod error;
 pub mod gpu;
+pub mod icl;
 pub mod rng;
 pub mod schema;
 pub mod stats;

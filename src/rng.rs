@@ -28,6 +28,16 @@ pub mod stream {
     pub const BETA: u64 = 8;
     /// Log-linear attention's level weights `λ`.
     pub const LAMBDA: u64 = 9;
+    /// In-context regression: the inputs x of every task.
+    pub const ICL_X: u64 = 10;
+    /// In-context regression: the task vectors w.
+    pub const ICL_W: u64 = 11;
+    /// In-context regression: the label noise.
+    pub const ICL_NOISE: u64 = 12;
+    /// In-context regression: the rotation of the input covariance.
+    pub const ICL_ROTATION: u64 = 13;
+    /// In-context regression: random weights of a model (the gated-RNN construction, inits).
+    pub const ICL_MODEL: u64 = 14;
 }
 
 /// A deterministic random stream.

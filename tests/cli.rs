@@ -3,34 +3,17 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on a broken invariant
 
+mod common;
+
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 /// Hand-written goldens print 4 decimals; recorded ones are compared to f32 precision.
 const HAND_TOLERANCE: f64 = 1e-4;
 const RECORDED_TOLERANCE: f64 = 1e-6;
 
 fn eval(stdin: &str) -> (i32, Value) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_attnscope"))
-        .arg("eval")
-        .env("XDG_RUNTIME_DIR", std::env::temp_dir())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    let json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
-    (out.status.code().unwrap(), json)
+    common::run_cli("eval", stdin)
 }
 
 /// Every key of `expected` is in `actual` with an equal value (numbers within `tol`).

@@ -20,7 +20,10 @@ attnscope: softmax and linear attention, CPU reference and GPU (wgpu)
 
 USAGE:
     attnscope eval        read one Request as JSON on stdin, write the Response as JSON on stdout
-    attnscope catalog     print every variant's card (paper, cost, parameters, formula) as JSON
+    attnscope icl         read one in-context regression request (JSON) on stdin, write the
+                          learners' risks and closed forms as JSON on stdout
+    attnscope catalog     print every variant's card (paper, cost, parameters, formula), the workload
+                          kinds with their parameters, and the size limits, as JSON
     attnscope device      print the GPU adapter (or why there is none) as JSON
     attnscope --help      this text
     attnscope --version   the version
@@ -36,10 +39,18 @@ Exit status: 0 ok, 2 bad request, 1 GPU or internal failure. The schema is in RE
             .as_slice()
         {
             ["eval"] => eval(),
+            ["icl"] => icl(),
             ["device"] => device(),
             ["catalog"] => {
                 let catalog = attnscope::attention::VariantSpec::catalog();
-                println!("{}", serde_json::json!({ "variants": catalog }));
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "variants": catalog,
+                        "workloads": attnscope::workload::catalog::catalog(),
+                        "limits": attnscope::workload::catalog::limits(),
+                    })
+                );
                 ExitCode::SUCCESS
             }
             ["--version" | "-V"] => {
@@ -90,6 +101,30 @@ Exit status: 0 ok, 2 bad request, 1 GPU or internal failure. The schema is in RE
                     message: format!("could not serialise the response: {e}"),
                 }),
             },
+            Err(e) => fail(&e),
+        }
+    }
+
+    fn icl() -> ExitCode {
+        let mut text = String::new();
+        if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+            return fail(&Error::invalid("", format!("could not read stdin: {e}")));
+        }
+        let value: serde_json::Value = match serde_json::from_str(&text) {
+            Ok(v) => v,
+            Err(e) => return fail(&Error::invalid("", format!("not valid JSON: {e}"))),
+        };
+        let response = attnscope::icl::IclRequest::from_value(value)
+            .and_then(|request| attnscope::icl::evaluate(&request));
+        match response.map(|r| serde_json::to_string(&r)) {
+            Ok(Ok(json)) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Ok(Err(e)) => fail(&Error::Numerical {
+                field: "".into(),
+                message: format!("could not serialise the response: {e}"),
+            }),
             Err(e) => fail(&e),
         }
     }

@@ -108,3 +108,27 @@ pub fn toy4_workload_json() -> serde_json::Value {
         "k": [[1.5, -0.5], [0.5, 1.5], [-1.5, 1.0], [0.5, -2.0]],
         "v": [[1.0, 2.0], [0.0, -1.0], [3.0, 0.5], [-1.0, 1.0]]})
 }
+
+/// Runs `attnscope <subcommand>` with `stdin`; returns the exit status and the JSON it printed.
+pub fn run_cli(subcommand: &str, stdin: &str) -> (i32, serde_json::Value) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_attnscope"))
+        .arg(subcommand)
+        .env("XDG_RUNTIME_DIR", std::env::temp_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
+    (out.status.code().unwrap(), json)
+}

@@ -1,0 +1,15 @@
+//! In-context regression (icl.md): linear-regression tasks, the learners a transformer is compared
+//! with (GD, preconditioned GD, GD++, ridge, OLS, averaging, k-NN), the linear self-attention layer
+//! with its GD construction, the closed forms of their risks, and the gated-RNN construction that
+//! equals causal linear attention. The CPU reference in f64; `attnscope icl` serves it.
+
+pub mod closed_form;
+pub mod learners;
+pub mod lsa;
+pub mod request;
+pub mod rnn;
+pub mod run;
+pub mod tasks;
+
+pub use request::IclRequest;
+pub use run::{evaluate, IclResponse};
