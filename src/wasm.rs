@@ -16,10 +16,15 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
-/// Every variant's catalog card (`{variants: [...]}`, as `attnscope catalog` prints).
+/// Every variant's catalog card, the workload kinds and the size limits
+/// (`{variants, workloads, limits}`, as `attnscope catalog` prints).
 #[wasm_bindgen]
 pub fn catalog() -> std::result::Result<JsValue, JsValue> {
-    to_js(&serde_json::json!({ "variants": crate::attention::VariantSpec::catalog() }))
+    to_js(&serde_json::json!({
+        "variants": crate::attention::VariantSpec::catalog(),
+        "workloads": crate::workload::catalog::catalog(),
+        "limits": crate::workload::catalog::limits(),
+    }))
 }
 
 /// The engine of one worker: the GPU context (if any) created once and reused.

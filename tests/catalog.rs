@@ -156,3 +156,45 @@ fn every_variant_is_finite_on_large_inputs() {
         }
     }
 }
+
+#[test]
+fn workload_parameter_ranges_and_defaults_are_the_parsers() {
+    use attnscope::workload::{catalog, WorkloadSpec, WORKLOAD_KINDS};
+    let cards = catalog::catalog();
+    let kinds: Vec<&str> = cards.iter().map(|c| c.kind).collect();
+    assert_eq!(kinds, WORKLOAD_KINDS);
+    for card in cards.iter().filter(|c| c.kind != "given") {
+        let with = |name: &str, x: Value| {
+            let mut w = json!({"kind": card.kind, "n": 16, "d_k": 4});
+            w[name] = x;
+            WorkloadSpec::from_json(&w)
+        };
+        for p in &card.params {
+            let (min, max) = (p.min.unwrap(), p.max.unwrap());
+            let what = format!("{} {}", card.kind, p.name);
+            assert!(with(p.name, number(p, min)).is_ok(), "{what} = min");
+            assert!(with(p.name, number(p, max)).is_ok(), "{what} = max");
+            let err = with(p.name, number(p, max * 1.5 + 1.0)).unwrap_err();
+            assert_eq!(err.field(), format!("workload.{}", p.name), "{what}");
+            // The default is what the parser fills in: giving it explicitly changes nothing.
+            let explicit = with(p.name, p.default.clone()).unwrap();
+            let implicit =
+                WorkloadSpec::from_json(&json!({"kind": card.kind, "n": 16, "d_k": 4})).unwrap();
+            assert_eq!(explicit, implicit, "{what} default");
+        }
+        let rope = WorkloadSpec::from_json(&json!({"kind": card.kind, "n": 4, "d_k": 2})).unwrap();
+        assert_eq!(
+            rope.generate().rope,
+            card.rope_default,
+            "{} rope default",
+            card.kind
+        );
+    }
+    let limits = catalog::limits();
+    let n_over = json!({"kind": "gaussian", "n": limits.n_max + 1, "d_k": 4});
+    assert_eq!(
+        WorkloadSpec::from_json(&n_over).unwrap_err().field(),
+        "workload.n"
+    );
+    assert!(WorkloadSpec::from_json(&json!({"kind": "gaussian", "n": limits.n_max, "d_k": limits.d_k_max, "d_v": limits.d_v_max})).is_ok());
+}

@@ -1,6 +1,7 @@
 //! Workloads: how Q, K, V are made, from a seeded description (`gaussian`, `clustered`, `local`,
 //! `copy`, `recall`) or given explicitly (`given`); any of them may carry RoPE (`"rope": true`).
 
+pub mod catalog;
 pub mod generators;
 
 use crate::attention::rope;
