@@ -1,9 +1,14 @@
-// Turns the core's catalog() (plain objects or Maps) into typed CatalogEntry cards, dropping malformed ones.
+// Turns the core's catalog() (plain objects or Maps) into typed variant and workload cards and limits, dropping malformed ones.
 import { toPlain } from './normalize';
-import type { Catalog, CatalogEntry, ParamKind, ParamSpec, ParamValue } from './types';
+import type { Catalog, CatalogEntry, CoreLimits, ParamKind, ParamSpec, ParamValue, WorkloadCard } from './types';
 
 type Obj = Record<string, unknown>;
 const KINDS: ParamKind[] = ['number', 'integer', 'boolean', 'string', 'vector', 'matrix'];
+const NAME = /^[a-z0-9_]+$/;
+const LIMIT_KEYS: (keyof CoreLimits)[] = ['n_max', 'd_k_max', 'd_v_max', 'attention_n_max', 'stats_n_max'];
+
+/** What the worker reports when the core has no catalog() (the page then says so). */
+export const EMPTY_CATALOG: Catalog = { variants: [], workloads: [], limits: {} };
 
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
 const optNum = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -29,7 +34,7 @@ function toParam(raw: unknown): ParamSpec | null {
 
 export function toCatalogEntry(raw: unknown): CatalogEntry | null {
   const o = obj(raw);
-  if (typeof o.name !== 'string' || !/^[a-z0-9_]+$/.test(o.name)) return null;
+  if (typeof o.name !== 'string' || !NAME.test(o.name)) return null;
   const paper = obj(o.paper);
   const cost = obj(o.cost);
   const supports = obj(o.supports);
@@ -50,10 +55,38 @@ export function toCatalogEntry(raw: unknown): CatalogEntry | null {
   };
 }
 
+/** A workload kind's card; null without a kind name. Malformed params are dropped. */
+export function toWorkloadCard(raw: unknown): WorkloadCard | null {
+  const o = obj(raw);
+  if (typeof o.kind !== 'string' || !NAME.test(o.kind)) return null;
+  return {
+    kind: o.kind,
+    idea: str(o.idea),
+    rope_default: o.rope_default === true,
+    params: (Array.isArray(o.params) ? o.params : []).map(toParam).filter((p): p is ParamSpec => p !== null),
+  };
+}
+
+/** The limits that are positive whole numbers; the others are left out. */
+export function toCoreLimits(raw: unknown): Partial<CoreLimits> {
+  const o = obj(raw);
+  const out: Partial<CoreLimits> = {};
+  for (const key of LIMIT_KEYS) {
+    const v = o[key];
+    if (typeof v === 'number' && Number.isSafeInteger(v) && v > 0) out[key] = v;
+  }
+  return out;
+}
+
 export function toCatalog(raw: unknown): Catalog {
   const o = obj(toPlain(raw));
   const list = Array.isArray(o.variants) ? o.variants : [];
-  return { variants: list.map(toCatalogEntry).filter((e): e is CatalogEntry => e !== null) };
+  const cards = (Array.isArray(o.workloads) ? o.workloads : []).map(toWorkloadCard).filter((c): c is WorkloadCard => c !== null);
+  return {
+    variants: list.map(toCatalogEntry).filter((e): e is CatalogEntry => e !== null),
+    workloads: cards.filter((c, i) => cards.findIndex((d) => d.kind === c.kind) === i),
+    limits: toCoreLimits(o.limits),
+  };
 }
 
 /** Families in first-seen order, each with its entries. */

@@ -1,4 +1,5 @@
-// Typed client for the engine worker: ids, per-key supersession (stale responses dropped), worker errors.
+// Typed client for the engine worker: ids, per-key supersession (stale responses dropped), worker errors,
+// and a fresh worker in place of one stuck on a stale computation.
 import type { FromWorker, ToWorker } from './protocol';
 import type { Catalog, DeviceInfo, EngineError, Request, Response } from './types';
 
@@ -10,8 +11,30 @@ export interface WorkerLike {
   terminate(): void;
 }
 
+/** Makes an engine worker; with one the client can replace a worker that is busy with unwanted work. */
+export type WorkerFactory = () => WorkerLike;
+
+/**
+ * A request nobody waits for any more is abandoned (its worker terminated and replaced) once it has run
+ * this long. Wasm cannot be interrupted inside the worker, and a fresh worker costs a wasm init and a GPU
+ * device request (tens to a few hundred ms), so short stale runs are cheaper to let finish.
+ */
+export const STALE_RESTART_MS = 400;
+
+export type EngineOptions = {
+  /** Called after a worker stuck on a stale computation was replaced. */
+  onRestart?: () => void;
+  /** Called with a replacement worker's device description (its GPU device is a new one). */
+  onDevice?: (info: DeviceInfo) => void;
+  /** How long a stale request may run before its worker is replaced; default STALE_RESTART_MS. */
+  staleRestartMs?: number;
+  /** Clock in ms (tests drive it); default performance.now. */
+  now?: () => number;
+};
+
 type Pending = {
   key: string;
+  request: Request;
   resolve: (r: Response | null) => void;
   reject: (e: EngineError) => void;
   onStart?: (() => void) | undefined;
@@ -23,30 +46,34 @@ export type EngineReady = { info: DeviceInfo; catalog: Catalog };
 export class EngineClient {
   /** Resolves with the device description once the wasm engine is up; rejects if it cannot start. */
   readonly ready: Promise<EngineReady>;
+  private worker: WorkerLike;
+  private readonly createWorker: WorkerFactory | null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly latest = new Map<string, number>();
+  /** The request the current worker is computing, since when (the worker runs one at a time). */
+  private running: { id: number; since: number } | null = null;
+  private staleTimer: ReturnType<typeof setTimeout> | null = null;
+  private readyOnce = false;
+  private restartCount = 0;
   private failure: EngineError | null = null;
   private resolveReady!: (r: EngineReady) => void;
   private rejectReady!: (e: EngineError) => void;
 
+  /** Given a worker the client keeps it; given a factory it can also replace it (see STALE_RESTART_MS). */
   constructor(
-    private readonly worker: WorkerLike,
+    workers: WorkerLike | WorkerFactory,
     /** Called for failures that belong to no request (worker crash, init failure). */
     private readonly onFatal: (message: string) => void = () => {},
+    private readonly options: EngineOptions = {},
   ) {
+    this.createWorker = typeof workers === 'function' ? workers : null;
     this.ready = new Promise<EngineReady>((res, rej) => {
       this.resolveReady = res;
       this.rejectReady = rej;
     });
     this.ready.catch(() => {}); // observed through onFatal; avoid an unhandled rejection
-    worker.addEventListener('message', (ev: MessageEvent<FromWorker>) => this.onMessage(ev.data));
-    worker.addEventListener('error', (ev: Event) => {
-      const detail = (ev as Partial<ErrorEvent>).message;
-      const msg = typeof detail === 'string' && detail ? detail : 'the engine worker failed to load or crashed';
-      this.fail(`engine worker error: ${msg}`);
-    });
-    worker.addEventListener('messageerror', () => this.fail('engine worker sent a message that could not be read'));
+    this.worker = this.attach(typeof workers === 'function' ? workers() : workers);
   }
 
   /**
@@ -59,10 +86,12 @@ export class EngineClient {
     const previous = this.latest.get(key);
     this.latest.set(key, id);
     if (previous !== undefined) this.settleStale(previous);
-    return new Promise<Response | null>((resolve, reject) => {
-      this.pending.set(id, { key, resolve, reject, onStart });
+    const answer = new Promise<Response | null>((resolve, reject) => {
+      this.pending.set(id, { key, request, resolve, reject, onStart });
       this.worker.postMessage({ type: 'evaluate', id, key, request });
     });
+    this.watchRunning();
+    return answer;
   }
 
   /** Settles every pending request with these keys as stale and tells the worker to drop them. */
@@ -75,6 +104,7 @@ export class EngineClient {
     for (const k of drop) this.latest.delete(k);
     ids.forEach((id) => this.settleStale(id));
     if (ids.length > 0) this.worker.postMessage({ type: 'cancel', ids });
+    this.watchRunning();
   }
 
   /** Number of requests still waiting for the worker (for tests and busy indicators). */
@@ -82,9 +112,67 @@ export class EngineClient {
     return this.pending.size;
   }
 
+  /** How many times a worker was replaced to drop a stale computation. */
+  get restarts(): number {
+    return this.restartCount;
+  }
+
   dispose(): void {
     this.worker.terminate();
     this.fail('engine stopped');
+  }
+
+  /** Listens to a worker; events from a worker that was replaced are ignored. */
+  private attach(worker: WorkerLike): WorkerLike {
+    const current = () => worker === this.worker;
+    worker.addEventListener('message', (ev: MessageEvent<FromWorker>) => current() && this.onMessage(ev.data));
+    worker.addEventListener('error', (ev: Event) => {
+      if (!current()) return;
+      const detail = (ev as Partial<ErrorEvent>).message;
+      const msg = typeof detail === 'string' && detail ? detail : 'the engine worker failed to load or crashed';
+      this.fail(`engine worker error: ${msg}`);
+    });
+    worker.addEventListener('messageerror', () => current() && this.fail('engine worker sent a message that could not be read'));
+    return worker;
+  }
+
+  /**
+   * Replaces the worker when the request it runs is no longer wanted and has run STALE_RESTART_MS;
+   * before that, checks again when it will have.
+   */
+  private watchRunning(): void {
+    const run = this.running;
+    if (!run || this.pending.has(run.id) || !this.createWorker || this.failure) return;
+    const limit = this.options.staleRestartMs ?? STALE_RESTART_MS;
+    const waited = this.now() - run.since;
+    if (waited >= limit) {
+      this.restart(this.createWorker);
+    } else if (this.staleTimer === null) {
+      this.staleTimer = setTimeout(() => {
+        this.staleTimer = null;
+        this.watchRunning();
+      }, limit - waited);
+    }
+  }
+
+  /** Terminates the busy worker and sends the requests still wanted to a fresh one (in their order). */
+  private restart(createWorker: WorkerFactory): void {
+    this.clearStaleTimer();
+    this.running = null;
+    this.worker.terminate();
+    this.restartCount++;
+    this.worker = this.attach(createWorker());
+    for (const [id, p] of this.pending) this.worker.postMessage({ type: 'evaluate', id, key: p.key, request: p.request });
+    this.options.onRestart?.();
+  }
+
+  private now(): number {
+    return (this.options.now ?? (() => performance.now()))();
+  }
+
+  private clearStaleTimer(): void {
+    if (this.staleTimer !== null) clearTimeout(this.staleTimer);
+    this.staleTimer = null;
   }
 
   private settleStale(id: number): void {
@@ -94,22 +182,36 @@ export class EngineClient {
     p.resolve(null);
   }
 
+  /** The worker finished with a request (answered, failed or skipped it). */
+  private finished(id: number): void {
+    if (this.running?.id !== id) return;
+    this.running = null;
+    this.clearStaleTimer();
+  }
+
   private onMessage(msg: FromWorker): void {
     switch (msg.type) {
       case 'ready':
+        // A replacement worker has the same catalog; its device line may differ (a new GPU device).
+        if (this.readyOnce) this.options.onDevice?.(msg.info);
+        this.readyOnce = true;
         this.resolveReady({ info: msg.info, catalog: msg.catalog });
         return;
       case 'started':
+        this.running = { id: msg.id, since: this.now() };
         this.pending.get(msg.id)?.onStart?.();
+        this.watchRunning(); // it may have been cancelled before the worker heard
         return;
       case 'init-error':
         this.fail(msg.message);
         return;
       case 'skipped':
+        this.finished(msg.id);
         this.settleStale(msg.id);
         return;
       case 'result':
       case 'error': {
+        this.finished(msg.id);
         const p = this.pending.get(msg.id);
         if (!p) return; // already superseded
         this.pending.delete(msg.id);
@@ -126,6 +228,7 @@ export class EngineClient {
   }
 
   private fail(message: string): void {
+    this.clearStaleTimer();
     if (!this.failure) this.failure = { field: '', message };
     this.rejectReady(this.failure);
     for (const [id, p] of this.pending) {
@@ -136,8 +239,9 @@ export class EngineClient {
   }
 }
 
-/** The real engine: a module worker running the wasm core. */
-export function startEngine(onFatal: (message: string) => void): EngineClient {
-  const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'attnscope-engine' });
-  return new EngineClient(worker as unknown as WorkerLike, onFatal);
+/** The real engine: a module worker running the wasm core, replaced when stuck on stale work. */
+export function startEngine(onFatal: (message: string) => void, options: EngineOptions = {}): EngineClient {
+  const createWorker = () =>
+    new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'attnscope-engine' }) as unknown as WorkerLike;
+  return new EngineClient(createWorker, onFatal, options);
 }

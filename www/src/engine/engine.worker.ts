@@ -2,10 +2,10 @@
 /// <reference lib="webworker" />
 import * as wasm from 'attnscope-wasm';
 import init, { Engine } from 'attnscope-wasm';
-import { toCatalog } from './catalog';
+import { EMPTY_CATALOG, toCatalog } from './catalog';
 import { toDeviceInfo, toEngineError, toResponse } from './normalize';
 import type { FromWorker, ToWorker } from './protocol';
-import type { Response } from './types';
+import type { Catalog, Response } from './types';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -68,14 +68,14 @@ self.addEventListener('message', (ev: MessageEvent<ToWorker>) => {
   }
 });
 
-/** The variant catalog; an older core without catalog() gives an empty one (the page then says so). */
-function readCatalog() {
+/** The variant and workload catalog; an older core without catalog() gives an empty one (the page then says so). */
+function readCatalog(): Catalog {
   const fn = (wasm as unknown as Record<string, unknown>).catalog;
-  if (typeof fn !== 'function') return { variants: [] };
+  if (typeof fn !== 'function') return EMPTY_CATALOG;
   try {
     return toCatalog((fn as () => unknown)());
   } catch {
-    return { variants: [] };
+    return EMPTY_CATALOG;
   }
 }
 

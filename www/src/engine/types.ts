@@ -123,4 +123,28 @@ export type CatalogEntry = {
   confirmed: boolean;
 };
 
-export type Catalog = { variants: CatalogEntry[] };
+/** One workload kind as the core's catalog describes it (its params are numbers with the parser's ranges). */
+export type WorkloadCard = {
+  kind: string;
+  idea: string;
+  /** RoPE is on unless the request switches it off. */
+  rope_default: boolean;
+  params: ParamSpec[];
+};
+
+/** The sizes the core holds every request to (n × n budget: attention and stats). */
+export type CoreLimits = {
+  n_max: number;
+  d_k_max: number;
+  d_v_max: number;
+  attention_n_max: number;
+  stats_n_max: number;
+};
+
+export type Catalog = {
+  variants: CatalogEntry[];
+  /** Empty from a core that predates the workload catalog. */
+  workloads: WorkloadCard[];
+  /** Only the limits the core sent well-formed (none from an older core). */
+  limits: Partial<CoreLimits>;
+};

@@ -1,15 +1,24 @@
 // Parses pasted or loaded Q, K, V (JSON or CSV) into matrices, with errors that say where and what.
-import { LIMITS } from './workloads';
+import { FALLBACK_SPECS, type SizeLimits } from './workloads';
 
 export type Matrix = number[][];
 export type GivenQKV = { q: Matrix; k: Matrix; v: Matrix };
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
+/** The most rows (n) and columns (d_k for Q and K, d_v for V) a matrix may have: the core's limits. */
+export type MatrixBounds = { rows: number; cols: number };
 
 const fail = <T>(error: string): ParseResult<T> => ({ ok: false, error });
 
-function checkRows(rows: unknown[], what: string): ParseResult<Matrix> {
+/** The bounds of Q, K or V under these limits. */
+export function boundsFor(name: 'Q' | 'K' | 'V', limits: SizeLimits): MatrixBounds {
+  return { rows: limits.n.max, cols: name === 'V' ? limits.d_v.max : limits.d_k.max };
+}
+
+const FALLBACK_BOUNDS = boundsFor('Q', FALLBACK_SPECS.limits);
+
+function checkRows(rows: unknown[], what: string, bounds: MatrixBounds): ParseResult<Matrix> {
   if (rows.length === 0) return fail(`${what}: no rows`);
-  if (rows.length > LIMITS.n.max) return fail(`${what}: ${rows.length} rows, at most ${LIMITS.n.max}`);
+  if (rows.length > bounds.rows) return fail(`${what}: ${rows.length} rows, at most ${bounds.rows}`);
   const out: Matrix = [];
   let cols = -1;
   for (let i = 0; i < rows.length; i++) {
@@ -26,12 +35,12 @@ function checkRows(rows: unknown[], what: string): ParseResult<Matrix> {
     }
     out.push(row as number[]);
   }
-  if (cols > LIMITS.d.max) return fail(`${what}: ${cols} columns, at most ${LIMITS.d.max}`);
+  if (cols > bounds.cols) return fail(`${what}: ${cols} columns, at most ${bounds.cols}`);
   return { ok: true, value: out };
 }
 
 /** CSV/TSV: one row per line, values split by commas, semicolons, tabs or spaces; blank and # lines skipped. */
-export function parseCsv(text: string, what: string): ParseResult<Matrix> {
+export function parseCsv(text: string, what: string, bounds: MatrixBounds = FALLBACK_BOUNDS): ParseResult<Matrix> {
   const rows: unknown[] = [];
   const lines = text.split(/\r?\n/);
   for (let li = 0; li < lines.length; li++) {
@@ -47,11 +56,11 @@ export function parseCsv(text: string, what: string): ParseResult<Matrix> {
     }
     rows.push(row);
   }
-  return checkRows(rows, what);
+  return checkRows(rows, what, bounds);
 }
 
 /** JSON: an array of rows ([[1, 2], [3, 4]]). */
-export function parseJsonMatrix(text: string, what: string): ParseResult<Matrix> {
+export function parseJsonMatrix(text: string, what: string, bounds: MatrixBounds = FALLBACK_BOUNDS): ParseResult<Matrix> {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -59,14 +68,14 @@ export function parseJsonMatrix(text: string, what: string): ParseResult<Matrix>
     return fail(`${what}: not valid JSON (${(e as Error).message.slice(0, 80)})`);
   }
   if (!Array.isArray(data)) return fail(`${what}: expected an array of rows, like [[1, 2], [3, 4]]`);
-  return checkRows(data, what);
+  return checkRows(data, what, bounds);
 }
 
-/** JSON if it starts with "[", else CSV. */
-export function parseMatrix(text: string, what: string): ParseResult<Matrix> {
+/** JSON if it starts with "[", else CSV; bounds default to the page's fallback limits. */
+export function parseMatrix(text: string, what: string, bounds: MatrixBounds = FALLBACK_BOUNDS): ParseResult<Matrix> {
   const t = text.trim();
   if (t === '') return fail(`${what}: empty`);
-  return t.startsWith('[') ? parseJsonMatrix(t, what) : parseCsv(t, what);
+  return t.startsWith('[') ? parseJsonMatrix(t, what, bounds) : parseCsv(t, what, bounds);
 }
 
 /** Checks that Q, K, V fit together: same n, Q and K share d_k. */
@@ -78,7 +87,7 @@ export function checkQkv(q: Matrix, k: Matrix, v: Matrix): ParseResult<GivenQKV>
 }
 
 /** A whole JSON object {"q": [[..]], "k": [[..]], "v": [[..]]} (what the CLI's given workload takes). */
-export function parseQkvJson(text: string): ParseResult<GivenQKV> {
+export function parseQkvJson(text: string, limits: SizeLimits = FALLBACK_SPECS.limits): ParseResult<GivenQKV> {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -92,7 +101,8 @@ export function parseQkvJson(text: string): ParseResult<GivenQKV> {
   const parts: Matrix[] = [];
   for (const key of ['q', 'k', 'v'] as const) {
     if (!(key in o)) return fail(`missing "${key}"`);
-    const r = checkRows(Array.isArray(o[key]) ? (o[key] as unknown[]) : [o[key]], key.toUpperCase());
+    const name = key.toUpperCase() as 'Q' | 'K' | 'V';
+    const r = checkRows(Array.isArray(o[key]) ? (o[key] as unknown[]) : [o[key]], name, boundsFor(name, limits));
     if (!r.ok) return r;
     parts.push(r.value);
   }

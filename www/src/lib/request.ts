@@ -3,24 +3,27 @@ import type { OutputKind, Request, Workload } from '../engine/types';
 import type { Selected, WorkloadState } from '../state/view';
 import type { GivenQKV } from './given';
 import { variantSpec } from './params';
-import { LIMITS, workloadInfo } from './workloads';
+import { workloadInfo } from './workloadSpecs';
+import type { SizeLimits, WorkloadSpecs } from './workloads';
 
 export type BuildOptions = {
   /** Ask the core for errors against softmax (only cores that know compare_to). */
   compareTo: boolean;
-  /** Send "rope" only to cores that accept it (it is omitted when it equals the kind's default). */
+  /** The pasted Q, K, V of the given workload. */
   given: GivenQKV | null;
+  /** The workload registry (the core's catalog): extras, RoPE defaults ("rope" is sent only when it differs), limits. */
+  specs: WorkloadSpecs;
 };
 
-/** What can be drawn for n tokens: the map while n ≤ 2048, the statistics while n ≤ 1024, else outputs only. */
-export function outputsFor(n: number): OutputKind[] {
-  if (n <= LIMITS.statsN) return ['attention', 'stats'];
-  if (n <= LIMITS.attentionN) return ['attention'];
+/** What can be drawn for n tokens within the core's n×n budget: map and statistics, the map only, or outputs only. */
+export function outputsFor(n: number, limits: SizeLimits): OutputKind[] {
+  if (n <= limits.statsN) return ['attention', 'stats'];
+  if (n <= limits.attentionN) return ['attention'];
   return ['output'];
 }
 
-export function buildWorkload(w: WorkloadState, given: GivenQKV | null): Workload {
-  const info = workloadInfo(w.kind);
+export function buildWorkload(w: WorkloadState, given: GivenQKV | null, specs: WorkloadSpecs): Workload {
+  const info = workloadInfo(specs, w.kind);
   const rope = w.rope !== null && w.rope !== (info?.ropeDefault ?? false) ? { rope: w.rope } : {};
   if (w.kind === 'given') {
     if (!given) throw new Error('buildWorkload: the given workload needs Q, K and V');
@@ -37,14 +40,14 @@ export function buildWorkload(w: WorkloadState, given: GivenQKV | null): Workloa
 
 /** The exact Request for one selected variant: also what `attnscope eval` takes on stdin. */
 export function buildRequest(sel: Selected, w: WorkloadState, opts: BuildOptions): Request {
-  const workload = buildWorkload(w, opts.given);
+  const workload = buildWorkload(w, opts.given, opts.specs);
   const n = workload.kind === 'given' ? workload.q.length : workload.n;
   const req: Request = {
     variant: variantSpec(sel.name, sel.params),
     causal: w.causal,
     workload,
     backend: 'auto',
-    outputs: outputsFor(n),
+    outputs: outputsFor(n, opts.specs.limits),
   };
   if (opts.compareTo && sel.name !== 'softmax') req.compare_to = 'softmax';
   return req;

@@ -68,15 +68,15 @@ export const PRESETS: readonly Preset[] = [
     id: 'decay',
     title: 'Decay makes attention local',
     caption:
-      'RetNet, Mamba-2 and GLA multiply q·k by a decay e^(G_i − G_j) that shrinks with distance, so their maps fade away from the diagonal instead of normalising each row. RetNet forgets at one fixed rate, Mamba-2 at a rate set by each token and GLA per channel: compare the bands, the signed entries and the row sums in the table.',
-    state: view([v('softmax'), v('linear_elu'), v('retnet'), v('mamba2'), v('gla')], { n: 128, d_k: 16, causal: true }, { scale: 'log' }),
+      'RetNet, Mamba-2 and GLA multiply q·k by a decay e^(G_i − G_j) that shrinks with the distance i − j, so on the log scale their maps fade away from the diagonal instead of normalising each row. RetNet forgets at one fixed rate (γ = 0.9 here), Mamba-2 at a rate set by each token’s step Δ and GLA per channel: compare the bands, the signed entries and the effective ranks in the table.',
+    state: view([v('softmax'), v('linear_elu'), v('retnet', { gamma: 0.9 }), v('mamba2', { a: -16 }), v('gla')], { n: 128, d_k: 16, causal: true }, { scale: 'log' }),
   },
   {
     id: 'delta',
     title: 'The delta rule stops overwriting',
     caption:
-      'On the copy workload every key comes back every 8 tokens. Plain linear attention (RetNet with γ = 1) adds each value to the state, while DeltaNet first erases what the state already stores under that key: its map puts negative weight on earlier copies, cancelling them, and Gated DeltaNet adds forgetting on top.',
-    state: view([v('softmax'), v('retnet', { gamma: 1 }), v('deltanet'), v('gated_deltanet')], { kind: 'copy', n: 64, d_k: 16, causal: true }),
+      'On the copy workload every key comes back every 8 tokens. Plain linear attention (RetNet with γ = 1) adds each value to the state, so old copies keep their weight, while DeltaNet first erases what the state already stores under that key: on the log scale its map puts negative weight on earlier copies, cancelling them, and Gated DeltaNet adds forgetting on top.',
+    state: view([v('softmax'), v('retnet', { gamma: 1 }), v('deltanet'), v('gated_deltanet')], { kind: 'copy', n: 64, d_k: 16, causal: true }, { scale: 'log' }),
   },
   {
     id: 'landmarks',

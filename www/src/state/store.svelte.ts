@@ -2,6 +2,7 @@
 import { findEntry } from '../engine/catalog';
 import type { EngineClient } from '../engine/engine';
 import type { Catalog, DeviceInfo, EngineError, Request } from '../engine/types';
+import { focusedCell, type Cell } from '../lib/cellCursor';
 import { sharedScale, type ColorScale } from '../lib/colorScale';
 import { debounce } from '../lib/debounce';
 import type { GivenQKV } from '../lib/given';
@@ -9,7 +10,10 @@ import { validateParams, type ParamValues } from '../lib/params';
 import { buildRequest, selectionLabel, targetForField } from '../lib/request';
 import { highlightedRow, nextSelection, NO_SELECTION, type RowEvent, type RowSelection } from '../lib/rowSelection';
 import type { Result } from '../lib/statsTable';
+import { workloadSpecs } from '../lib/workloadSpecs';
+import type { WorkloadSpecs } from '../lib/workloads';
 import { collectNotices, type Notice } from './notices';
+import { resolveWorkload } from './resolveWorkload';
 import { resolveVariants, serialize } from './urlState';
 import { MAX_VARIANTS, validateWorkload, type ScaleMode, type Selected, type Tab, type ViewState, type WorkloadErrors, type WorkloadState } from './view';
 
@@ -39,8 +43,12 @@ export class AppStore {
   /** Wall time of the last full recompute, from the first request sent to the last map answered. */
   lastComputeMs = $state<number | null>(null);
   compareTo = $state(true);
+  /** The compute during which the engine dropped a stale computation by restarting its worker. */
+  private restartedIn = $state<number | null>(null);
 
-  workloadErrors: WorkloadErrors = $derived({ ...this.coreWorkloadErrors, ...validateWorkload(this.workload) });
+  /** The workload kinds, ranges, defaults and limits: the core's catalog once it is here, the page's fallback before. */
+  workloadSpecs: WorkloadSpecs = $derived(workloadSpecs(this.catalog));
+  workloadErrors: WorkloadErrors = $derived({ ...this.coreWorkloadErrors, ...validateWorkload(this.workload, this.workloadSpecs) });
   paramErrors: Record<string, string>[] = $derived(
     this.variants.map((sel, i) => {
       const entry = this.catalog ? findEntry(this.catalog, sel.name) : null;
@@ -50,12 +58,16 @@ export class AppStore {
   slots: Slot[] = $derived(this.variants.map((sel, i) => this.makeSlot(sel, i)));
   busy = $derived(this.progress.done < this.progress.total);
   highlight: number | null = $derived(highlightedRow(this.selection));
+  /** The cell cursor: the key column is shared like the row, so every map outlines the same A_ij. */
+  cell: Cell | null = $derived(focusedCell(this.selection));
   shown: Result[] = $derived(this.results.filter((r, i): r is Result => r !== null && i < this.variants.length));
   colorScale: ColorScale = $derived(sharedScale(this.shown.map((r) => r.response.attention?.data), this.scale === 'log'));
   notices: Notice[] = $derived(collectNotices(this));
-  viewHash = $derived(serialize(this.view()));
+  viewHash = $derived(serialize(this.view(), this.workloadSpecs));
 
-  private generation = 0;
+  private generation = $state(0);
+  /** The current (or, when idle, the last) compute follows an engine restart that dropped stale work. */
+  engineRestarted = $derived(this.restartedIn === this.generation);
   private readonly scheduled = debounce(() => void this.compute(), RECOMPUTE_DEBOUNCE_MS);
 
   constructor(
@@ -66,7 +78,7 @@ export class AppStore {
     this.apply(initial, problems);
   }
 
-  /** Waits for the engine (device + catalog), resolves the URL's variants against it, computes. */
+  /** Waits for the engine (device + catalog), resolves the URL's variants and workload against it, computes. */
   start(): void {
     this.client.ready.then(
       ({ info, catalog }) => {
@@ -76,10 +88,7 @@ export class AppStore {
           this.engineError = 'the wasm core sent an empty variant catalog (rebuild www/pkg with a newer core)';
           return;
         }
-        const r = resolveVariants($state.snapshot(this.variants) as Selected[], catalog.variants);
-        this.variants = r.variants;
-        this.urlProblems = [...this.urlProblems, ...r.problems];
-        void this.compute();
+        this.apply(this.view(), this.urlProblems);
       },
       () => {}, // reported through the client's onFatal → reportFatal
     );
@@ -101,23 +110,33 @@ export class AppStore {
     };
   }
 
-  /** Replaces the whole view (URL load, preset, back button). */
+  /** Replaces the whole view (URL load, preset, back button), checked against the catalog once it is here. */
   apply(s: ViewState, problems: string[] = []): void {
-    let variants = s.variants;
     if (this.catalog) {
-      const r = resolveVariants(variants, this.catalog.variants);
-      variants = r.variants;
-      problems = [...problems, ...r.problems];
+      const w = resolveWorkload(s, this.workloadSpecs);
+      const r = resolveVariants(s.variants, this.catalog.variants);
+      s = { ...w.state, variants: r.variants };
+      problems = [...problems, ...r.problems, ...w.problems];
     }
-    this.variants = variants.slice(0, MAX_VARIANTS);
+    this.variants = s.variants.slice(0, MAX_VARIANTS);
     this.workload = structuredClone(s.workload);
     this.scale = s.scale;
     this.tab = s.tab;
-    this.selection = s.row === null ? NO_SELECTION : { hover: null, picked: s.row, locked: s.locked };
+    this.selection = s.row === null ? NO_SELECTION : { hover: null, picked: s.row, locked: s.locked, column: null };
     this.urlProblems = problems;
     this.coreParamErrors = [];
     this.coreWorkloadErrors = {};
     if (this.catalog) void this.compute();
+  }
+
+  /** The engine replaced its worker to drop a stale computation: said on the progress line of this compute (or the next, when idle). */
+  reportRestart(): void {
+    this.restartedIn = this.busy ? this.generation : this.generation + 1;
+  }
+
+  /** A replacement worker's device (its GPU device is new; it normally says the same). */
+  reportDevice(info: DeviceInfo): void {
+    this.device = info;
   }
 
   reportFatal(message: string): void {
@@ -190,10 +209,11 @@ export class AppStore {
   // ── computing ───────────────────────────────────────────────────────────────────────────
   private makeSlot(sel: Selected, i: number): Slot {
     const ok =
-      Object.keys(validateWorkload(this.workload)).length === 0 &&
+      Object.keys(validateWorkload(this.workload, this.workloadSpecs)).length === 0 &&
       (this.workload.kind !== 'given' || this.given !== null) &&
       Object.keys(this.paramErrors[i] ?? {}).length === 0;
-    const request = ok ? buildRequest(sel, $state.snapshot(this.workload) as WorkloadState, { compareTo: this.compareTo, given: this.given }) : null;
+    const opts = { compareTo: this.compareTo, given: this.given, specs: this.workloadSpecs };
+    const request = ok ? buildRequest(sel, $state.snapshot(this.workload) as WorkloadState, opts) : null;
     return { key: `slot-${i}`, selected: sel, label: selectionLabel(sel), request };
   }
 
@@ -220,7 +240,7 @@ export class AppStore {
         });
         if (response === null || gen !== this.generation) return;
         this.results = this.results.map((r, j) => (j === i ? { slot: i, label: slot.label, request: slot.request!, response } : r));
-        if (this.selection.picked !== null && this.selection.picked >= response.n) {
+        if (Math.max(this.selection.picked ?? -1, this.selection.column ?? -1) >= response.n) {
           this.selection = nextSelection(this.selection, { type: 'resize', n: response.n }, response.n);
         }
       } catch (raw) {

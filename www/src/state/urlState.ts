@@ -1,8 +1,9 @@
 // URL hash ⇄ ViewState: a fixed, readable format; strict parsing that reports and drops anything malformed.
 import type { CatalogEntry, ParamValue, WorkloadKind } from '../engine/types';
 import { checkParam } from '../lib/params';
-import { EXTRA_NAMES, LIMITS, WORKLOADS, workloadInfo } from '../lib/workloads';
-import { checkExtra } from '../lib/workloads';
+import { kindWithExtra, workloadInfo } from '../lib/workloadSpecs';
+import { FALLBACK_SPECS, PAGE_KINDS, type WorkloadSpecs } from '../lib/workloads';
+import { resolveWorkload } from './resolveWorkload';
 import { DEFAULT_VIEW, MAX_VARIANTS, type Selected, type ViewState } from './view';
 
 /*
@@ -18,6 +19,8 @@ const MAX_HASH = 4000;
 const NAME = /^[a-z][a-z0-9_]{0,39}$/;
 const NUMBER = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d{1,3})?$/i;
 const WORD = /^[A-Za-z0-9_.-]{1,40}$/;
+/** The seed range is the page's own (the core takes any u64), so it is checked while reading. */
+const SEED = FALLBACK_SPECS.limits.seed;
 
 /** A short, safe echo of user text for messages (shown as text, but keep it readable). */
 function echo(s: string): string {
@@ -42,8 +45,11 @@ function fmtValue(v: ParamValue): string | null {
   return null; // matrices stay out of the URL
 }
 
-/** Serialises the view; matrix params and given data are not stored (too large for a URL). */
-export function serialize(s: ViewState): string {
+/**
+ * Serialises the view; matrix params and given data are not stored (too large for a URL). Of the extras, the
+ * kind's parameters in the registry's order (the core's, once its catalog is known).
+ */
+export function serialize(s: ViewState, specs: WorkloadSpecs = FALLBACK_SPECS): string {
   const parts: string[] = [];
   const vs = s.variants.map((sel) => {
     const ps = Object.entries(sel.params)
@@ -63,7 +69,7 @@ export function serialize(s: ViewState): string {
   }
   parts.push(`causal=${w.causal ? 1 : 0}`);
   if (w.rope !== null) parts.push(`rope=${w.rope ? 1 : 0}`);
-  for (const name of EXTRA_NAMES) {
+  for (const { name } of workloadInfo(specs, w.kind)?.extras ?? []) {
     const v = w.extras[name];
     if (v !== undefined) parts.push(`${name}=${fmtNum(v)}`);
   }
@@ -116,10 +122,12 @@ function parseVariant(token: string, problems: string[]): Selected | null {
   return { name: m[1]!, params };
 }
 
-function parseInt32(key: string, raw: string, min: number, max: number, problems: string[]): number | null {
+/** A whole number in min..max; max is Infinity where the registry checks it later (resolveWorkload). */
+function parseWhole(key: string, raw: string, min: number, max: number, problems: string[]): number | null {
   const v = num(raw);
   if (v === null || !Number.isInteger(v) || v < min || v > max) {
-    problems.push(`dropped ${key}="${echo(raw)}": expected a whole number in ${min}..${max}`);
+    const range = Number.isFinite(max) ? `in ${min}..${max}` : `of at least ${min}`;
+    problems.push(`dropped ${key}="${echo(raw)}": expected a whole number ${range}`);
     return null;
   }
   return v;
@@ -132,8 +140,20 @@ function parseFlag(key: string, raw: string, problems: string[]): boolean | null
   return null;
 }
 
-/** Parses a location hash. Missing fields take the default view's values; bad ones are reported and dropped. */
-export function parseHash(hash: string): Parsed {
+/**
+ * Parses a location hash. Missing fields take the default view's values; bad ones are reported and dropped.
+ * The workload's sizes, extras and row are checked against `specs`; with null (the core's catalog has not
+ * arrived) they are only read, and resolveWorkload checks them once it has (variants likewise: resolveVariants).
+ */
+export function parseHash(hash: string, specs: WorkloadSpecs | null = FALLBACK_SPECS): Parsed {
+  const read = readHash(hash, specs ?? FALLBACK_SPECS);
+  if (!specs) return read;
+  const resolved = resolveWorkload(read.state, specs);
+  return { state: resolved.state, problems: [...read.problems, ...resolved.problems] };
+}
+
+/** The hash read field by field: syntax and the page's own ranges; `specs` only words messages. */
+function readHash(hash: string, specs: WorkloadSpecs): Parsed {
   const problems: string[] = [];
   const base = structuredClone(DEFAULT_VIEW);
   const text = hash.startsWith('#') ? hash.slice(1) : hash;
@@ -172,20 +192,20 @@ export function parseHash(hash: string): Parsed {
         break;
       }
       case 'w':
-        if (workloadInfo(raw)) w.kind = raw as WorkloadKind;
-        else problems.push(`dropped w="${echo(raw)}": expected one of ${WORKLOADS.map((x) => x.kind).join(', ')}`);
+        if ((PAGE_KINDS as readonly string[]).includes(raw)) w.kind = raw as WorkloadKind;
+        else problems.push(`dropped w="${echo(raw)}": expected one of ${PAGE_KINDS.join(', ')}`);
         break;
       case 'n':
-        w.n = parseInt32(key, raw, LIMITS.n.min, LIMITS.n.max, problems) ?? w.n;
+        w.n = parseWhole(key, raw, 1, Infinity, problems) ?? w.n;
         break;
       case 'd_k':
-        w.d_k = parseInt32(key, raw, LIMITS.d.min, LIMITS.d.max, problems) ?? w.d_k;
+        w.d_k = parseWhole(key, raw, 1, Infinity, problems) ?? w.d_k;
         break;
       case 'd_v':
-        w.d_v = parseInt32(key, raw, LIMITS.d.min, LIMITS.d.max, problems) ?? w.d_v;
+        w.d_v = parseWhole(key, raw, 1, Infinity, problems) ?? w.d_v;
         break;
       case 'seed':
-        w.seed = parseInt32(key, raw, LIMITS.seed.min, LIMITS.seed.max, problems) ?? w.seed;
+        w.seed = parseWhole(key, raw, SEED.min, SEED.max, problems) ?? w.seed;
         break;
       case 'causal':
         w.causal = parseFlag(key, raw, problems) ?? w.causal;
@@ -208,28 +228,17 @@ export function parseHash(hash: string): Parsed {
         else problems.push(`dropped tab="${echo(raw)}": expected compare or catalog`);
         break;
       default: {
-        const spec = WORKLOADS.flatMap((x) => x.extras).find((e) => e.name === key);
-        if (!spec) {
-          problems.push(`dropped unknown field "${echo(key)}"`);
-          break;
-        }
-        const v = num(raw);
-        const err = v === null ? `${key} must be a number` : checkExtra(spec, v);
-        if (err) problems.push(`dropped ${key}="${echo(raw)}": ${err}`);
-        else w.extras[key] = v!;
+        // A workload extra (clusters, strength, …): which kind has it, and its range, are resolveWorkload's.
+        const v = NAME.test(key) ? num(raw) : null;
+        if (v !== null) w.extras[key] = v;
+        else if (NAME.test(key) && kindWithExtra(specs, key)) problems.push(`dropped ${key}="${echo(raw)}": ${key} must be a number`);
+        else problems.push(`dropped unknown field "${echo(key)}"`);
       }
     }
   }
-  const info = workloadInfo(s.workload.kind);
-  for (const name of Object.keys(s.workload.extras)) {
-    if (!info?.extras.some((e) => e.name === name)) {
-      problems.push(`dropped ${name}: not a parameter of the ${s.workload.kind} workload`);
-      delete s.workload.extras[name];
-    }
-  }
   if (row !== null) {
-    const n = s.workload.kind === 'given' ? LIMITS.n.max : (s.workload.n ?? 1);
-    s.row = parseInt32('row', row, 0, n - 1, problems);
+    const n = s.workload.kind === 'given' ? Infinity : (s.workload.n ?? 1);
+    s.row = parseWhole('row', row, 0, n - 1, problems);
   }
   if (s.row === null) s.locked = false;
   return { state: s, problems };

@@ -1,7 +1,8 @@
 // The whole view as plain data (what the URL hash holds): selected variants, workload, row selection, scale, tab.
 import type { ParamValues } from '../lib/params';
 import type { WorkloadKind } from '../engine/types';
-import { checkExtra, LIMITS, workloadInfo } from '../lib/workloads';
+import { checkExtra, workloadInfo } from '../lib/workloadSpecs';
+import type { WorkloadSpecs } from '../lib/workloads';
 
 export type Selected = { name: string; params: ParamValues };
 
@@ -71,24 +72,25 @@ function checkInt(v: number | null, name: string, min: number, max: number): str
   return undefined;
 }
 
-/** Client-side checks of the workload controls; {} when they make a valid request. */
-export function validateWorkload(w: WorkloadState): WorkloadErrors {
+/** Client-side checks of the workload controls against the registry (the core's ranges); {} when they make a valid request. */
+export function validateWorkload(w: WorkloadState, specs: WorkloadSpecs): WorkloadErrors {
   const e: WorkloadErrors = {};
-  const info = workloadInfo(w.kind);
+  const info = workloadInfo(specs, w.kind);
   if (!info) {
     e.kind = `unknown workload ${w.kind}`;
     return e;
   }
+  const { limits } = specs;
   if (w.kind !== 'given') {
-    const n = checkInt(w.n, 'n', LIMITS.n.min, LIMITS.n.max);
+    const n = checkInt(w.n, 'n', limits.n.min, limits.n.max);
     if (n) e.n = n;
-    const dk = checkInt(w.d_k, 'd_k', LIMITS.d.min, LIMITS.d.max);
+    const dk = checkInt(w.d_k, 'd_k', limits.d_k.min, limits.d_k.max);
     if (dk) e.d_k = dk;
     if (w.d_v !== null) {
-      const dv = checkInt(w.d_v, 'd_v', LIMITS.d.min, LIMITS.d.max);
+      const dv = checkInt(w.d_v, 'd_v', limits.d_v.min, limits.d_v.max);
       if (dv) e.d_v = dv;
     }
-    const seed = checkInt(w.seed, 'seed', LIMITS.seed.min, LIMITS.seed.max);
+    const seed = checkInt(w.seed, 'seed', limits.seed.min, limits.seed.max);
     if (seed) e.seed = seed;
   }
   for (const spec of info.extras) {

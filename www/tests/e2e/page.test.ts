@@ -135,7 +135,7 @@ describe('AttnScope Compare lab (built site)', () => {
     await expect.poll(() => page.evaluate(() => location.hash)).toContain('row=20&lock=1');
   });
 
-  it('reaches a map with the keyboard alone and moves the row with the arrows', async () => {
+  it('reaches a map with the keyboard alone and moves the row and the cell cursor with the keys', async () => {
     await page.keyboard.press('Escape');
     await page.focus('body');
     let inMap = false;
@@ -150,6 +150,15 @@ describe('AttnScope Compare lab (built site)', () => {
     for (const i of [0, 1, 2, 3]) expect(await attr(`[data-testid="map-${i}"]`, 'data-highlight-row')).toBe('2');
     const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
     expect(outline).not.toBe('none');
+    // ←/→ move the key column of the cell cursor, shared by every map; the focused map says the cell's weight.
+    await page.keyboard.press('ArrowRight');
+    for (const i of [0, 1, 2, 3]) expect([await attr(`[data-testid="map-${i}"]`, 'data-cursor-row'), await attr(`[data-testid="map-${i}"]`, 'data-cursor-col')]).toEqual(['2', '1']);
+    expect(await page.evaluate(() => document.activeElement!.getAttribute('aria-valuetext'))).toMatch(/^query 2, key 1: −?\d/);
+    expect(await page.textContent('[data-testid="readout-0"]')).toContain('key j = 1');
+    await page.keyboard.press('End');
+    expect(await attr('[data-testid="map-3"]', 'data-cursor-col')).toBe('63');
+    await page.keyboard.press('Control+Home');
+    expect([await attr('[data-testid="map-1"]', 'data-highlight-row'), await attr('[data-testid="map-1"]', 'data-cursor-col')]).toEqual(['0', '0']);
   });
 
   it('a parameter change updates the URL and the numbers; an invalid one is shown and sends nothing', async () => {

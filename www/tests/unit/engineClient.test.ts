@@ -1,5 +1,6 @@
 // The engine client: ids, per-key supersession, error routing, worker failures (with a fake worker).
 import { describe, expect, it, vi } from 'vitest';
+import { EMPTY_CATALOG } from '../../src/engine/catalog';
 import { EngineClient } from '../../src/engine/engine';
 import type { Request } from '../../src/engine/types';
 import { fakeResponse, FakeWorker, flush } from './fakeWorker';
@@ -109,8 +110,8 @@ describe('EngineClient', () => {
     const w = new FakeWorker();
     const c = new EngineClient(w);
     const info = { gpu: false, note: 'navigator.gpu is undefined', adapter: null };
-    w.send({ type: 'ready', info, catalog: { variants: [] } });
-    await expect(c.ready).resolves.toEqual({ info, catalog: { variants: [] } });
+    w.send({ type: 'ready', info, catalog: EMPTY_CATALOG });
+    await expect(c.ready).resolves.toEqual({ info, catalog: EMPTY_CATALOG });
   });
 
   it('rejects pending requests and reports once the worker crashes', async () => {

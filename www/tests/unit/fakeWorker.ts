@@ -33,6 +33,19 @@ export class FakeWorker implements WorkerLike {
   }
 }
 
+/** A worker factory that makes FakeWorkers and keeps them, oldest first (the client's replacements). */
+export function fakeWorkers(): { create: () => FakeWorker; made: FakeWorker[] } {
+  const made: FakeWorker[] = [];
+  return {
+    made,
+    create: () => {
+      const w = new FakeWorker();
+      made.push(w);
+      return w;
+    },
+  };
+}
+
 /** A small valid Response tagged by n so tests can tell responses apart. */
 export function fakeResponse(n: number): Response {
   return {

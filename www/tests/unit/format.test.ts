@@ -1,6 +1,6 @@
 // Number formatting in badges, ticks and readouts.
 import { describe, expect, it } from 'vitest';
-import { fmt3, fmtMs, fmtTick } from '../../src/lib/format';
+import { fmt3, fmtMs, fmtTick, fmtWeight } from '../../src/lib/format';
 
 describe('fmt3', () => {
   it('rounds to three decimals', () => {
@@ -40,5 +40,18 @@ describe('fmtTick', () => {
     expect(fmtTick(0.05)).toBe('0.05');
     expect(fmtTick(60)).toBe('60');
     expect(fmtTick(0.30000000000000004)).toBe('0.3');
+  });
+});
+
+describe('fmtWeight', () => {
+  it('shows four decimals, and tiny weights in exponent form rather than as 0.0000', () => {
+    expect(fmtWeight(0.12341)).toBe('0.1234');
+    expect(fmtWeight(1)).toBe('1.0000');
+    expect(fmtWeight(-0.5)).toBe('−0.5000');
+    expect(fmtWeight(0.0000123)).toBe('1.23e−5');
+    expect(fmtWeight(0)).toBe('0');
+  });
+  it('marks missing values', () => {
+    expect(fmtWeight(null)).toBe('—');
   });
 });

@@ -1,6 +1,8 @@
 // Parsing pasted Q, K, V: JSON and CSV, shapes, and errors that say where.
 import { describe, expect, it } from 'vitest';
-import { checkQkv, parseCsv, parseJsonMatrix, parseMatrix, parseQkvJson } from '../../src/lib/given';
+import { boundsFor, checkQkv, parseCsv, parseJsonMatrix, parseMatrix, parseQkvJson } from '../../src/lib/given';
+import { workloadSpecs } from '../../src/lib/workloadSpecs';
+import { catalogWith } from './coreCatalog';
 
 describe('parseMatrix', () => {
   it('reads JSON rows', () => {
@@ -29,6 +31,16 @@ describe('parseMatrix', () => {
     expect(parseMatrix('{"a": 1}', 'Q').ok).toBe(false);
     expect(parseMatrix('   ', 'Q')).toEqual({ ok: false, error: 'Q: empty' });
     expect(parseMatrix(JSON.stringify([Array(257).fill(0)]), 'Q')).toMatchObject({ ok: false, error: 'Q: 257 columns, at most 256' });
+  });
+
+  it('holds Q and K to the core’s d_k, V to its d_v, and every matrix to its n', () => {
+    const { limits } = workloadSpecs(catalogWith((raw) => (raw.limits = { ...raw.limits, n_max: 2, d_k_max: 4, d_v_max: 2 })));
+    const row = (d: number) => JSON.stringify([Array(d).fill(1)]);
+    expect(parseMatrix(row(4), 'Q', boundsFor('Q', limits)).ok).toBe(true);
+    expect(parseMatrix(row(5), 'K', boundsFor('K', limits))).toEqual({ ok: false, error: 'K: 5 columns, at most 4' });
+    expect(parseMatrix(row(3), 'V', boundsFor('V', limits))).toEqual({ ok: false, error: 'V: 3 columns, at most 2' });
+    expect(parseMatrix('1\n2\n3', 'Q', boundsFor('Q', limits))).toEqual({ ok: false, error: 'Q: 3 rows, at most 2' });
+    expect(parseQkvJson('{"q": [[1, 2, 3]], "k": [[1, 2, 3]], "v": [[1, 2, 3]]}', limits)).toEqual({ ok: false, error: 'V: 3 columns, at most 2' });
   });
 });
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { availablePresets, PRESETS } from '../../src/state/presets';
 import { validateWorkload } from '../../src/state/view';
+import { CORE_SPECS } from './coreCatalog';
 
 describe('presets', () => {
   it('has at least six, with unique ids and two-sentence captions', () => {
@@ -10,7 +11,7 @@ describe('presets', () => {
     for (const p of PRESETS) {
       const sentences = p.caption.split(/(?<=[.!?])\s+/);
       expect(sentences, p.id).toHaveLength(2);
-      expect(validateWorkload(p.state.workload), p.id).toEqual({});
+      expect(validateWorkload(p.state.workload, CORE_SPECS), p.id).toEqual({});
       expect(p.state.variants.length).toBeGreaterThan(0);
     }
   });

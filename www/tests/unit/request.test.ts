@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { cliCommand } from '../../src/lib/exportData';
 import { buildRequest, outputsFor, selectionLabel, targetForField } from '../../src/lib/request';
 import { DEFAULT_WORKLOAD, type WorkloadState } from '../../src/state/view';
+import { CORE_SPECS } from './coreCatalog';
 
 const w = (over: Partial<WorkloadState> = {}): WorkloadState => ({ ...DEFAULT_WORKLOAD, ...over });
-const opts = { compareTo: true, given: null };
+const opts = { compareTo: true, given: null, specs: CORE_SPECS };
+const limits = CORE_SPECS.limits;
 
 describe('buildRequest', () => {
   it('builds the default softmax request (no compare_to for softmax itself)', () => {
@@ -28,10 +30,10 @@ describe('buildRequest', () => {
   });
 
   it('follows the n×n budget: map + stats to 1024, map to 2048, then outputs only', () => {
-    expect(outputsFor(1024)).toEqual(['attention', 'stats']);
-    expect(outputsFor(1025)).toEqual(['attention']);
-    expect(outputsFor(2048)).toEqual(['attention']);
-    expect(outputsFor(2049)).toEqual(['output']);
+    expect(outputsFor(1024, limits)).toEqual(['attention', 'stats']);
+    expect(outputsFor(1025, limits)).toEqual(['attention']);
+    expect(outputsFor(2048, limits)).toEqual(['attention']);
+    expect(outputsFor(2049, limits)).toEqual(['output']);
     expect(buildRequest({ name: 'softmax', params: {} }, w({ n: 4096 }), opts).outputs).toEqual(['output']);
   });
 
@@ -47,13 +49,13 @@ describe('buildRequest', () => {
 
   it('builds a given workload from parsed matrices', () => {
     const given = { q: [[1, 0]], k: [[0, 1]], v: [[2]] };
-    const r = buildRequest({ name: 'softmax', params: {} }, w({ kind: 'given' }), { compareTo: false, given });
+    const r = buildRequest({ name: 'softmax', params: {} }, w({ kind: 'given' }), { ...opts, compareTo: false, given });
     expect(r.workload).toEqual({ kind: 'given', q: [[1, 0]], k: [[0, 1]], v: [[2]] });
     expect(() => buildRequest({ name: 'softmax', params: {} }, w({ kind: 'given' }), opts)).toThrow(/needs Q, K and V/);
   });
 
   it('is plain JSON and makes a CLI line', () => {
-    const r = buildRequest({ name: 'linear_elu', params: {} }, w({ n: 4, d_k: 2 }), { compareTo: false, given: null });
+    const r = buildRequest({ name: 'linear_elu', params: {} }, w({ n: 4, d_k: 2 }), { ...opts, compareTo: false });
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
     expect(cliCommand(r)).toBe(
       `echo '{"variant":{"name":"linear_elu"},"causal":false,"workload":{"kind":"gaussian","n":4,"d_k":2,"d_v":2,"seed":1},"backend":"auto","outputs":["attention","stats"]}' | attnscope eval`,

@@ -1,9 +1,12 @@
 // URL hash state: every preset round-trips; malformed and hostile hashes are reported and dropped, never trusted.
 import { describe, expect, it } from 'vitest';
 import type { CatalogEntry } from '../../src/engine/types';
+import { workloadSpecs } from '../../src/lib/workloadSpecs';
 import { PRESETS } from '../../src/state/presets';
+import { resolveWorkload } from '../../src/state/resolveWorkload';
 import { parseHash, resolveVariants, serialize } from '../../src/state/urlState';
 import { DEFAULT_VIEW, MAX_VARIANTS, type ViewState } from '../../src/state/view';
+import { catalogWith, CORE_SPECS } from './coreCatalog';
 
 const entry = (name: string, params: CatalogEntry['params'] = []): CatalogEntry => ({
   name, title: name, family: 'f', idea: '', paper: { title: '', authors: '', venue: '', year: 2020 }, spec_section: '',
@@ -132,5 +135,57 @@ describe('resolveVariants against the catalog', () => {
     expect(text).toMatch(/projection cannot come from the URL/);
     expect(text).toMatch(/temperature must be at most 1000/);
     expect(text).toMatch(/features must be a whole number/);
+  });
+});
+
+describe('the workload in the URL against the core catalog', () => {
+  const local50 = '#w=local&n=64&strength=50';
+
+  it('drops strength 50 (the core accepts [0, 10]) and keeps 100 clusters (the core allows up to 4096)', () => {
+    const r = parseHash(local50, CORE_SPECS);
+    expect(r.state.workload.extras).toEqual({});
+    expect(r.problems.join(' | ')).toMatch(/dropped strength="50": strength must be between 0 and 10, got 50/);
+    expect(parseHash('#w=local&strength=9.5', CORE_SPECS)).toMatchObject({ state: { workload: { extras: { strength: 9.5 } } }, problems: [] });
+    const c = parseHash('#w=clustered&clusters=100', CORE_SPECS);
+    expect(c.problems).toEqual([]);
+    expect(c.state.workload.extras).toEqual({ clusters: 100 });
+    expect(serialize(c.state, CORE_SPECS)).toContain('&clusters=100');
+  });
+
+  it('follows the ranges and limits of the catalog it is given', () => {
+    const specs = workloadSpecs(
+      catalogWith((raw) => {
+        raw.workloads.find((k) => k.kind === 'clustered')!.params[0]!.max = 50;
+        raw.limits = { ...raw.limits, n_max: 128 };
+      }),
+    );
+    expect(parseHash('#w=clustered&clusters=100', specs).problems.join()).toMatch(/clusters must be between 1 and 50/);
+    const big = parseHash('#n=200&row=150', specs);
+    expect(big.state.workload.n).toBe(64);
+    expect(big.state.row).toBeNull();
+    expect(big.problems.join(' | ')).toMatch(/dropped n="200": expected a whole number in 1..128 \| dropped row="150": expected a whole number in 0..63/);
+  });
+
+  it('reads without a registry and leaves the checks to resolveWorkload (the app, before the catalog arrives)', () => {
+    const read = parseHash('#w=local&n=70000&strength=50&clusters=3&foo=2', null);
+    expect(read.problems).toEqual([]);
+    expect(read.state.workload).toMatchObject({ kind: 'local', n: 70000, extras: { strength: 50, clusters: 3, foo: 2 } });
+    const r = resolveWorkload(read.state, CORE_SPECS);
+    expect(r.state.workload).toMatchObject({ kind: 'local', n: 64, extras: {} });
+    const text = r.problems.join(' | ');
+    expect(text).toMatch(/dropped n="70000": expected a whole number in 1..65536/);
+    expect(text).toMatch(/strength must be between 0 and 10/);
+    expect(text).toMatch(/clusters: not a parameter of the local workload/);
+    expect(text).toMatch(/unknown field "foo"/);
+    // Syntax is still checked while reading: a word where a number belongs, an unknown kind.
+    expect(parseHash('#w=clustered&clusters=many', null).problems.join(' | ')).toMatch(/clusters="many": clusters must be a number/);
+    expect(parseHash('#w=evil', null).problems.join()).toMatch(/w="evil": expected one of gaussian, clustered/);
+  });
+
+  it('drops a kind the core does not offer', () => {
+    const specs = workloadSpecs(catalogWith((raw) => (raw.workloads = raw.workloads.filter((k) => k.kind !== 'copy'))));
+    const r = parseHash('#w=copy&period=4', specs);
+    expect(r.state.workload.kind).toBe('gaussian');
+    expect(r.problems.join(' | ')).toMatch(/dropped w="copy": the engine offers gaussian, clustered, local, recall, given/);
   });
 });
