@@ -27,6 +27,21 @@ pub fn catalog() -> std::result::Result<JsValue, JsValue> {
     }))
 }
 
+/// Scores in-context regression learners (`attnscope icl`'s request and response, small
+/// objects both ways). Synchronous: it runs in the engine's Web Worker, never on the page's thread.
+#[wasm_bindgen(js_name = iclEvaluate)]
+pub fn icl_evaluate(request: JsValue) -> std::result::Result<JsValue, JsValue> {
+    let run = || -> crate::Result<crate::icl::IclResponse> {
+        let value: serde_json::Value = serde_wasm_bindgen::from_value(request)
+            .map_err(|e| Error::invalid("", format!("not an ICL request object: {e}")))?;
+        crate::icl::evaluate(&crate::icl::IclRequest::from_value(value)?)
+    };
+    match run() {
+        Ok(response) => to_js(&response),
+        Err(e) => Err(to_js(&e.body()).unwrap_or_else(|js| js)),
+    }
+}
+
 /// The engine of one worker: the GPU context (if any) created once and reused.
 #[wasm_bindgen]
 pub struct Engine {

@@ -199,6 +199,27 @@ fn f4_optimal_preconditioner_and_length_generalisation() {
 }
 
 #[test]
+fn one_step_learners_report_their_risk_at_other_prompt_lengths() {
+    // F4c through the request: Γ* trained at N = 20, evaluated at M = 5, 20, 80.
+    let r = run(
+        json!({"d": 5, "n": 20, "noise": 0.1, "cov_eigs": [0.25, 0.5, 1, 2, 4], "rotate": true,
+                       "tasks": 10, "lengths": [5, 20, 80],
+                       "learners": [{"name": "preconditioned_gd"}, {"name": "ols"}]}),
+    );
+    let at = r.learners[0].closed_form_at_lengths.as_ref().unwrap();
+    for (got, want) in at.iter().zip([5.0610, 1.5896, 0.7218]) {
+        close("R(M)", *got, want, 5e-5);
+    }
+    close(
+        "R(N) is the closed form at N",
+        at[1],
+        r.learners[0].risk_closed_form.unwrap(),
+        1e-12,
+    );
+    assert!(r.learners[1].closed_form_at_lengths.is_none());
+}
+
+#[test]
 fn f4_ahn_covariance_under_both_priors() {
     let eigs = [1.0, 1.0, 0.25, 0.0625, 1.0];
     let tasks = gaussian(5, 20, 0.0, &eigs, None);

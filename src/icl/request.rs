@@ -48,6 +48,8 @@ struct RawRequest {
     seed: u64,
     #[serde(default = "default_tasks")]
     tasks: usize,
+    #[serde(default)]
+    lengths: Vec<usize>,
     learners: Vec<Value>,
 }
 
@@ -143,6 +145,9 @@ pub struct IclRequest {
     pub seed: u64,
     /// The learners, in order.
     pub learners: Vec<LearnerSpec>,
+    /// Test prompt lengths M at which one-step learners' closed-form risk is also reported
+    /// (length generalisation, icl.md F4c).
+    pub lengths: Vec<usize>,
 }
 
 fn step(field: &str, value: Option<&Value>, steps: usize) -> Result<Step> {
@@ -376,6 +381,22 @@ impl IclRequest {
                 ))
             }
         };
+        if raw.lengths.len() > 256 {
+            return Err(Error::Limit {
+                field: "lengths".into(),
+                value: format!("{} lengths", raw.lengths.len()),
+                range: "at most 256".into(),
+                why: "prompt lengths for the closed-form curve".into(),
+            });
+        }
+        for (i, &m) in raw.lengths.iter().enumerate() {
+            check_size(
+                &format!("lengths[{i}]"),
+                m,
+                1_000_000_000,
+                "a test prompt length",
+            )?;
+        }
         if raw.learners.is_empty() {
             return Err(Error::invalid("learners", "at least one learner"));
         }
@@ -396,6 +417,7 @@ impl IclRequest {
             count: raw.tasks,
             seed: raw.seed,
             learners,
+            lengths: raw.lengths,
         })
     }
 }

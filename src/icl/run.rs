@@ -33,6 +33,9 @@ pub struct LearnerResult {
     pub closed_form_note: Option<String>,
     /// The fitted or resolved parameters (`etas`, `gamma`, `gamma_eigs`, `lambda`, ...).
     pub params: Value,
+    /// For one-step learners (`ŷ = x_qᵀ Γ h`, Γ fixed at the request's n), the closed-form risk
+    /// at each of the request's `lengths` M (icl.md F4c); null otherwise.
+    pub closed_form_at_lengths: Option<Vec<f64>>,
 }
 
 /// The response of `attnscope icl`.
@@ -90,6 +93,8 @@ struct Prepared {
     twin: Option<Learner>,
     /// Ridge's posterior-mean risk by the trace estimator.
     trace_estimator: Option<DMatrix<f64>>,
+    /// The `Γ` of a one-step learner.
+    one_step: Option<DMatrix<f64>>,
 }
 
 fn eigs_desc(m: &DMatrix<f64>) -> Vec<f64> {
@@ -145,6 +150,7 @@ fn prepare(spec: &LearnerSpec, req: &IclRequest, moments: &Moments, fit: &[Task]
             Prepared {
                 name: "gd",
                 params: json!({"steps": steps, "etas": etas, "eta_source": source}),
+                one_step: (*steps == 1).then(|| DMatrix::identity(d, d) * etas[0]),
                 learner: Learner::Gd { etas },
                 closed,
                 twin: None,
@@ -164,6 +170,7 @@ fn prepare(spec: &LearnerSpec, req: &IclRequest, moments: &Moments, fit: &[Task]
                 params: json!({"layers": layers, "etas": etas, "eta_source": source,
                                "construction": "W_KQ = [[I, 0], [0, 0]], W_PV = [[0, 0], [0, −η]] per layer"}),
                 twin: Some(Learner::Gd { etas: etas.clone() }),
+                one_step: (*layers == 1).then(|| DMatrix::identity(d, d) * etas[0]),
                 learner: Learner::Lsa { layers: stack },
                 closed,
                 trace_estimator: None,
@@ -183,6 +190,7 @@ fn prepare(spec: &LearnerSpec, req: &IclRequest, moments: &Moments, fit: &[Task]
                 closed: one_step(&gamma),
                 params: json!({"gamma": rows(&gamma), "gamma_eigs": eigs_desc(&gamma),
                                "gamma_lambda_eigs": eigs_desc(&gl), "gamma_source": source}),
+                one_step: Some(gamma.clone()),
                 learner: Learner::PreconditionedGd { gamma },
                 twin: None,
                 trace_estimator: None,
@@ -201,6 +209,7 @@ fn prepare(spec: &LearnerSpec, req: &IclRequest, moments: &Moments, fit: &[Task]
             closed: Err("no closed form for GD++ (icl.md F6 gives fitted references)".into()),
             twin: None,
             trace_estimator: None,
+            one_step: None,
         },
         LearnerSpec::Ridge { lambda } => {
             let sigma2 = moments.sigma2;
@@ -237,6 +246,7 @@ fn prepare(spec: &LearnerSpec, req: &IclRequest, moments: &Moments, fit: &[Task]
                 params,
                 twin: None,
                 trace_estimator: trace,
+                one_step: None,
             }
         }
         LearnerSpec::Ols => Prepared {
@@ -246,6 +256,7 @@ fn prepare(spec: &LearnerSpec, req: &IclRequest, moments: &Moments, fit: &[Task]
             params: json!({"solver": "min-norm least squares by SVD"}),
             twin: None,
             trace_estimator: None,
+            one_step: None,
         },
         LearnerSpec::Averaging => Prepared {
             name: "averaging",
@@ -254,6 +265,7 @@ fn prepare(spec: &LearnerSpec, req: &IclRequest, moments: &Moments, fit: &[Task]
             params: json!({"eta": 1.0}),
             twin: None,
             trace_estimator: None,
+            one_step: Some(DMatrix::identity(d, d)),
         },
         LearnerSpec::Knn { k } => Prepared {
             name: "knn",
@@ -262,6 +274,7 @@ fn prepare(spec: &LearnerSpec, req: &IclRequest, moments: &Moments, fit: &[Task]
             params: json!({"k": k, "weights": "uniform"}),
             twin: None,
             trace_estimator: None,
+            one_step: None,
         },
     }
 }
@@ -320,7 +333,14 @@ pub fn evaluate(req: &IclRequest) -> Result<IclResponse> {
                 (Ok(x), None) => (Some(x), None, None),
                 (Err(why), None) => (None, None, Some(why)),
             };
+            let closed_form_at_lengths = p.one_step.as_ref().map(|gamma| {
+                req.lengths
+                    .iter()
+                    .map(|&m| moments.risk(gamma, m))
+                    .collect()
+            });
             LearnerResult {
+                closed_form_at_lengths,
                 name: p.name.to_owned(),
                 risk: risk[i].mean,
                 risk_se: risk[i].se(),
