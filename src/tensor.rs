@@ -96,6 +96,11 @@ impl Matrix {
         &self.data
     }
 
+    /// The row-major entries, mutable.
+    pub fn data_mut(&mut self) -> &mut [f32] {
+        &mut self.data
+    }
+
     /// Consumes the matrix, returning its row-major values.
     pub fn into_data(self) -> Vec<f32> {
         self.data

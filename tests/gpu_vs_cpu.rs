@@ -295,6 +295,12 @@ fn causal_flare_runs_on_the_cpu_under_auto_and_is_refused_on_the_gpu() {
 #[test]
 fn flatten_gpu_matches_cpu() {
     check_variant(json!({"name": "flatten"}), 16, 16);
+    // The depthwise conv on V, centred and causal, shown for channel 3.
+    check_variant(
+        json!({"name": "flatten", "dwc_kernel": 5, "seed": 2, "channel": 3}),
+        16,
+        16,
+    );
 }
 
 #[test]

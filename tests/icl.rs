@@ -332,6 +332,20 @@ fn f1_f3_f5_monte_carlo_agrees_with_the_closed_forms() {
         5e-6,
     );
     within_4_se("min-norm OLS", &r, 0);
+    // Noiseless, N < d: min-norm OLS and the λ = 0 Bayes ridge both miss τ²(d − N), no spike at
+    // N = d − 1 (the view's Garg setting).
+    let r = run(
+        json!({"d": 20, "n": 19, "tasks": 1500, "seed": 6, "learners": [{"name": "ols"}, {"name": "ridge"}]}),
+    );
+    for i in 0..2 {
+        close(
+            "noiseless N = d − 1",
+            r.learners[i].risk_closed_form.unwrap(),
+            1.0,
+            1e-12,
+        );
+        within_4_se("noiseless N = d − 1", &r, i);
+    }
     // The double-descent spike has no finite closed form.
     let r = run(json!({"d": 8, "n": 8, "noise": 0.5, "tasks": 10, "learners": [{"name": "ols"}]}));
     assert!(r.learners[0].risk_closed_form.is_none());

@@ -82,6 +82,10 @@ async fn webgpu_kernels_match_the_cpu_reference() {
         (json!({"name": "taylorshift", "tau": 2.0}), &both[..]),
         (json!({"name": "rebased"}), &both[..]),
         (json!({"name": "flatten"}), &both[..]),
+        (
+            json!({"name": "flatten", "dwc_kernel": 3, "channel": 1}),
+            &both[..],
+        ),
         (json!({"name": "hedgehog", "seed": 2}), &both[..]),
         (json!({"name": "hedgehog", "form": "softmax"}), &both[..]),
         (json!({"name": "lln", "block": 5}), &both[..]),

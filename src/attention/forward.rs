@@ -81,6 +81,11 @@ impl VariantSpec {
                 attention: None,
             }
         };
+        if let VariantSpec::Flatten(p) = self {
+            if let Some(dwc) = p.dwc(qkv.d_v(), causal)? {
+                return Ok(dwc.add_to(linear, &qkv.v, p.channel));
+            }
+        }
         match self.diagonal_softmax(qkv, causal) {
             Some((scale, mask)) => {
                 let (o_bd, a_bd) =

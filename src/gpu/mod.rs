@@ -19,6 +19,7 @@ use crate::attention::kernel::taylor::Taylor;
 use crate::attention::kernel::Normaliser;
 use crate::attention::{AttentionOutput, VariantSpec};
 use crate::error::{Error, Result};
+use crate::tensor::Matrix;
 use crate::workload::Qkv;
 use pipelines::kernel_attn::{self, ExpStage, FeatureKind, FeatureSpec};
 
@@ -70,6 +71,18 @@ pub async fn run(
     let (output, attention, mut timing) =
         kernel_attn::run(ctx, &features, qkv, causal, norm, chunk, want_attention).await?;
     let linear = AttentionOutput { output, attention };
+    if let VariantSpec::Flatten(p) = spec {
+        if let Some(dwc) = p.dwc(qkv.d_v(), causal)? {
+            // The conv on the GPU; A gets T_channel (O(n k)) and O the conv on the host.
+            let (conv, ms) = pipelines::dwc::run(ctx, &dwc, &qkv.v).await?;
+            timing.kernel_ms = timing.kernel_ms.zip(ms).map(|(a, b)| a + b);
+            let mut out = dwc.add_to(linear, &Matrix::zeros(qkv.n(), qkv.d_v()), p.channel);
+            for (o, c) in out.output.data_mut().iter_mut().zip(conv.data()) {
+                *o += c;
+            }
+            return Ok((out, timing));
+        }
+    }
     if let Some((scale, mask)) = spec.diagonal_softmax(qkv, causal) {
         let rotated = qkv.with_rope_applied();
         let (o_bd, a_bd, t) =
@@ -381,6 +394,7 @@ pub const PARAMS_LAYOUT: &[(&str, usize)] = &[
     ("GatedParams", std::mem::size_of::<params::GatedParams>()),
     ("LoglinParams", std::mem::size_of::<params::LoglinParams>()),
     ("HlaParams", std::mem::size_of::<params::HlaParams>()),
+    ("DwcParams", std::mem::size_of::<params::DwcParams>()),
 ];
 
 /// Invocations per workgroup of every shader.

@@ -180,3 +180,15 @@ pub struct HlaParams {
     pub asymmetric: u32,
     pub _pad: [u32; 2],
 }
+
+/// Mirrors `shaders/dwc.wgsl::DwcParams`: keep in sync.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+pub struct DwcParams {
+    pub n: u32,
+    pub d_v: u32,
+    /// Taps.
+    pub k: u32,
+    /// Offset of the first tap.
+    pub first: i32,
+}

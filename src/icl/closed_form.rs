@@ -122,8 +122,16 @@ pub fn ols_risk(tasks: &TaskDistribution) -> Result<f64, &'static str> {
         }
         _ => return Err("closed form only for Gaussian inputs and an isotropic prior"),
     };
-    if s2 == 0.0 && n >= d {
-        return Ok(0.0);
+    if s2 == 0.0 {
+        // Noiseless: w is recovered once N ≥ d; below, min-norm OLS misses the part of w outside
+        // the span of the inputs, τ²(d − N) for Λ = I. No noise, so no double-descent spike.
+        if n >= d {
+            return Ok(0.0);
+        }
+        if identity {
+            return Ok(tau * tau * (d - n));
+        }
+        return Err("min-norm OLS has a closed form for Λ = I only");
     }
     if n > d + 1.0 {
         return Ok(s2 * d / (n - d - 1.0));

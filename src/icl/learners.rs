@@ -60,6 +60,10 @@ impl Learner {
                 .copied()
                 .unwrap_or(0.0),
             Learner::Ridge { regulariser } => {
+                // λ = 0 (the noiseless Bayes predictor) is min-norm OLS: XᵀX is singular for N < d.
+                if regulariser.iter().all(|&r| r == 0.0) {
+                    return min_norm(&task.x, &task.y).dot(&task.x_query);
+                }
                 let a = task.x.transpose() * &task.x + regulariser;
                 let b = task.x.transpose() * &task.y;
                 match a.clone().cholesky() {

@@ -5,6 +5,7 @@
 //! chunk. Each variant file supplies only its feature maps and its normaliser guard.
 
 pub mod cosformer;
+pub mod dwc;
 pub mod elu;
 pub mod flatten;
 pub mod flowformer;

@@ -3,6 +3,7 @@
 //! `shaders/<name>.wgsl` becomes one [`Kernel`]; `attn_*.rs` encode the runs.
 
 pub mod attn_softmax;
+pub mod dwc;
 pub mod flow;
 pub mod fnet;
 pub mod gated;
@@ -49,6 +50,7 @@ pub struct Pipelines {
     pub(crate) hla_read: Kernel,
     pub(crate) hla_kernel: Kernel,
     pub(crate) hla_scan: Kernel,
+    pub(crate) dwc: Kernel,
 }
 
 impl Pipelines {
@@ -216,6 +218,12 @@ impl Pipelines {
                 include_str!("../../../shaders/hla_scan.wgsl"),
                 // q, k, v, y, kern, ls, w, out
                 &[true, true, true, true, true, true, true, false],
+            ),
+            dwc: Kernel::new(
+                device,
+                "dwc",
+                include_str!("../../../shaders/dwc.wgsl"),
+                &[true, true, false], // v, w, out
             ),
         };
         if let Some(err) = scope.pop().await {

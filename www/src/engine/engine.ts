@@ -1,6 +1,7 @@
 // Typed client for the engine worker: ids, per-key supersession (stale responses dropped), worker errors,
-// and a fresh worker in place of one stuck on a stale computation.
-import type { FromWorker, ToWorker } from './protocol';
+// and a fresh worker in place of one stuck on a stale computation. Serves attention and ICL requests alike.
+import type { IclRequest, IclResponse } from './iclTypes';
+import type { FromWorker, JobMessage, ToWorker } from './protocol';
 import type { Catalog, DeviceInfo, EngineError, Request, Response } from './types';
 
 /** The part of a Worker the client uses (a fake in unit tests). */
@@ -32,10 +33,14 @@ export type EngineOptions = {
   now?: () => number;
 };
 
+/** What a request asks the worker to do (its id and key are the client's). */
+type Job = { type: 'evaluate'; request: Request } | { type: 'icl'; request: IclRequest };
+type Answer = Response | IclResponse;
+
 type Pending = {
   key: string;
-  request: Request;
-  resolve: (r: Response | null) => void;
+  job: Job;
+  resolve: (r: Answer | null) => void;
   reject: (e: EngineError) => void;
   onStart?: (() => void) | undefined;
 };
@@ -81,14 +86,27 @@ export class EngineClient {
    * with null (stale) instead of a Response. Rejects with the core's {field, message}.
    */
   evaluate(request: Request, key = 'default', onStart?: () => void): Promise<Response | null> {
+    return this.submit({ type: 'evaluate', request }, key, onStart) as Promise<Response | null>;
+  }
+
+  /**
+   * Runs an in-context regression request (`attnscope icl`) in the worker, queued with the evaluations. The
+   * same supersession: a later call with the same key (either kind) makes this one resolve with null.
+   * Rejects with the core's {field, message}.
+   */
+  icl(request: IclRequest, key = 'icl', onStart?: () => void): Promise<IclResponse | null> {
+    return this.submit({ type: 'icl', request }, key, onStart) as Promise<IclResponse | null>;
+  }
+
+  private submit(job: Job, key: string, onStart: (() => void) | undefined): Promise<Answer | null> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     const previous = this.latest.get(key);
     this.latest.set(key, id);
     if (previous !== undefined) this.settleStale(previous);
-    const answer = new Promise<Response | null>((resolve, reject) => {
-      this.pending.set(id, { key, request, resolve, reject, onStart });
-      this.worker.postMessage({ type: 'evaluate', id, key, request });
+    const answer = new Promise<Answer | null>((resolve, reject) => {
+      this.pending.set(id, { key, job, resolve, reject, onStart });
+      this.worker.postMessage(message(id, key, job));
     });
     this.watchRunning();
     return answer;
@@ -162,7 +180,7 @@ export class EngineClient {
     this.worker.terminate();
     this.restartCount++;
     this.worker = this.attach(createWorker());
-    for (const [id, p] of this.pending) this.worker.postMessage({ type: 'evaluate', id, key: p.key, request: p.request });
+    for (const [id, p] of this.pending) this.worker.postMessage(message(id, p.key, p.job));
     this.options.onRestart?.();
   }
 
@@ -210,6 +228,7 @@ export class EngineClient {
         this.settleStale(msg.id);
         return;
       case 'result':
+      case 'icl-result':
       case 'error': {
         this.finished(msg.id);
         const p = this.pending.get(msg.id);
@@ -217,10 +236,12 @@ export class EngineClient {
         this.pending.delete(msg.id);
         if (this.latest.get(p.key) !== msg.id) {
           p.resolve(null);
-        } else if (msg.type === 'result') {
+        } else if (msg.type === 'error') {
+          p.reject(msg.error);
+        } else if ((msg.type === 'result') === (p.job.type === 'evaluate')) {
           p.resolve(msg.response);
         } else {
-          p.reject(msg.error);
+          p.reject({ field: '', message: `engine: the worker sent ${msg.type} for ${p.job.type} request ${msg.id}` });
         }
         return;
       }
@@ -237,6 +258,11 @@ export class EngineClient {
     }
     this.onFatal(message);
   }
+}
+
+/** The worker message for a job. */
+function message(id: number, key: string, job: Job): JobMessage {
+  return job.type === 'evaluate' ? { type: 'evaluate', id, key, request: job.request } : { type: 'icl', id, key, request: job.request };
 }
 
 /** The real engine: a module worker running the wasm core, replaced when stuck on stale work. */

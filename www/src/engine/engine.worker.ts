@@ -1,15 +1,17 @@
-// The module Web Worker that owns the wasm Engine: one request at a time, superseded ones skipped.
+// The module Web Worker that owns the wasm core: attention evaluations and ICL runs, one at a time, superseded ones skipped.
 /// <reference lib="webworker" />
 import * as wasm from 'attnscope-wasm';
 import init, { Engine } from 'attnscope-wasm';
 import { EMPTY_CATALOG, toCatalog } from './catalog';
+import { toIclResponse } from './iclNormalize';
+import type { IclRequest } from './iclTypes';
 import { toDeviceInfo, toEngineError, toResponse } from './normalize';
-import type { FromWorker, ToWorker } from './protocol';
+import type { FromWorker, JobMessage, ToWorker } from './protocol';
 import type { Catalog, Response } from './types';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-const queue: ToWorker[] = [];
+const queue: JobMessage[] = [];
 let engine: Engine | null = null;
 let running = false;
 
@@ -30,21 +32,35 @@ function transferables(resp: Response): Transferable[] {
   return out;
 }
 
+/** The core's iclEvaluate (synchronous; throws {field, message}), or a clear error from an older core without it. */
+function iclEvaluate(request: IclRequest): unknown {
+  const fn = (wasm as unknown as Record<string, unknown>).iclEvaluate;
+  if (typeof fn !== 'function') throw { field: '', message: 'this wasm core has no iclEvaluate (rebuild www/pkg with a newer core)' };
+  return (fn as (r: IclRequest) => unknown)(request);
+}
+
+async function run(engine: Engine, job: JobMessage): Promise<void> {
+  if (job.type === 'evaluate') {
+    const response = toResponse(await engine.evaluate(job.request));
+    post({ type: 'result', id: job.id, response }, transferables(response));
+  } else {
+    post({ type: 'icl-result', id: job.id, response: toIclResponse(iclEvaluate(job.request)) });
+  }
+}
+
 async function drain(): Promise<void> {
   if (running || !engine) return;
   running = true;
   try {
     for (let job = queue.shift(); job; job = queue.shift()) {
       const current = job;
-      if (current.type !== 'evaluate') continue;
-      if (queue.some((later) => later.type === 'evaluate' && later.key === current.key)) {
+      if (queue.some((later) => later.key === current.key)) {
         post({ type: 'skipped', id: current.id });
         continue;
       }
       post({ type: 'started', id: current.id });
       try {
-        const response = toResponse(await engine.evaluate(current.request));
-        post({ type: 'result', id: current.id, response }, transferables(response));
+        await run(engine, current);
       } catch (err) {
         post({ type: 'error', id: current.id, error: toEngineError(err) });
       }
@@ -56,15 +72,14 @@ async function drain(): Promise<void> {
 
 self.addEventListener('message', (ev: MessageEvent<ToWorker>) => {
   const msg = ev.data;
-  if (msg.type === 'evaluate') {
-    queue.push(msg);
-    void drain();
-  } else if (msg.type === 'cancel') {
+  if (msg.type === 'cancel') {
     const drop = new Set(msg.ids);
     for (let i = queue.length - 1; i >= 0; i--) {
-      const job = queue[i]!;
-      if (job.type === 'evaluate' && drop.has(job.id)) queue.splice(i, 1);
+      if (drop.has(queue[i]!.id)) queue.splice(i, 1);
     }
+  } else {
+    queue.push(msg);
+    void drain();
   }
 });
 

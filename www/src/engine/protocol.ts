@@ -1,8 +1,15 @@
 // Messages between the engine client (page) and the engine worker (wasm).
+import type { IclRequest, IclResponse } from './iclTypes';
 import type { Catalog, DeviceInfo, EngineError, Request, Response } from './types';
 
-export type ToWorker =
+/** A unit of work: one attention evaluation, or one in-context regression run (`attnscope icl`). */
+export type JobMessage =
   | { type: 'evaluate'; id: number; key: string; request: Request }
+  /** Synchronous in the worker; the same queue and per-key supersession as 'evaluate'. */
+  | { type: 'icl'; id: number; key: string; request: IclRequest };
+
+export type ToWorker =
+  | JobMessage
   /** Drop these requests if they are still queued (their answers are no longer wanted). */
   | { type: 'cancel'; ids: number[] };
 
@@ -12,6 +19,7 @@ export type FromWorker =
   /** The worker began computing this request (for progress). */
   | { type: 'started'; id: number }
   | { type: 'result'; id: number; response: Response }
+  | { type: 'icl-result'; id: number; response: IclResponse }
   | { type: 'error'; id: number; error: EngineError }
   /** The worker dropped a queued request because a newer one with the same key arrived. */
   | { type: 'skipped'; id: number };

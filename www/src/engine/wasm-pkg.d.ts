@@ -13,3 +13,6 @@ export class Engine {
 
 /** The variant catalog ({variants: [...]}); absent from cores older than the catalog. */
 export function catalog(): any;
+
+/** In-context regression (`attnscope icl`'s request and response); synchronous, throws {field, message}. */
+export function iclEvaluate(request: any): any;

@@ -1,4 +1,5 @@
-// Export serialisers: CSV (RFC 4180 quoting), the Responses as JSON, and the CLI reproduction snippet.
+// Export serialisers: CSV (RFC 4180 quoting), the Responses (attention and ICL) as JSON, and the CLI reproduction snippets.
+import type { IclRequest, IclResponse } from '../engine/iclTypes';
 import type { MatrixF32, Request } from '../engine/types';
 import { COLUMNS, type Column, type Result } from './statsTable';
 
@@ -47,6 +48,16 @@ export function resultsJson(results: readonly Result[], viewHash: string): strin
 /** A shell line that feeds the exact request to the native CLI (single quotes escaped for sh). */
 export function cliCommand(request: Request): string {
   return `echo '${JSON.stringify(request).replace(/'/g, `'\\''`)}' | attnscope eval`;
+}
+
+/** One ICL view's runs as a JSON document: each request next to the core's full response. */
+export function iclRunsJson(view: string, runs: readonly { request: IclRequest; response: IclResponse }[]): string {
+  return JSON.stringify({ format: 'attnscope-icl-results', version: 1, view, runs: runs.map((r) => ({ request: r.request, response: r.response })) }, null, 1);
+}
+
+/** A shell line that feeds an ICL request to the native CLI (`attnscope icl`). */
+export function iclCliCommand(request: IclRequest): string {
+  return `echo '${JSON.stringify(request).replace(/'/g, `'\\''`)}' | attnscope icl`;
 }
 
 /** A file name made of safe characters. */

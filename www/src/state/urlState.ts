@@ -4,13 +4,13 @@ import { checkParam } from '../lib/params';
 import { kindWithExtra, workloadInfo } from '../lib/workloadSpecs';
 import { FALLBACK_SPECS, PAGE_KINDS, type WorkloadSpecs } from '../lib/workloads';
 import { resolveWorkload } from './resolveWorkload';
-import { DEFAULT_VIEW, MAX_VARIANTS, type Selected, type ViewState } from './view';
+import { DEFAULT_VIEW, MAX_VARIANTS, TABS, type Selected, type Tab, type ViewState } from './view';
 
 /*
  * Format (every value is plain ASCII; nothing is ever inserted as markup):
  *   #v=softmax(temperature:0.5),linear_elu,performer(features:8,seed:1)
  *    &w=gaussian&n=64&d_k=16&d_v=16&seed=1&causal=1&rope=0&clusters=4
- *    &row=5&lock=1&scale=log&tab=catalog
+ *    &row=5&lock=1&scale=log&tab=catalog      (tab: compare (the default, omitted), catalog or icl)
  */
 
 export type Parsed = { state: ViewState; problems: string[] };
@@ -224,8 +224,8 @@ function readHash(hash: string, specs: WorkloadSpecs): Parsed {
         else problems.push(`dropped scale="${echo(raw)}": expected linear or log`);
         break;
       case 'tab':
-        if (raw === 'compare' || raw === 'catalog') s.tab = raw;
-        else problems.push(`dropped tab="${echo(raw)}": expected compare or catalog`);
+        if ((TABS as readonly string[]).includes(raw)) s.tab = raw as Tab;
+        else problems.push(`dropped tab="${echo(raw)}": expected one of ${TABS.join(', ')}`);
         break;
       default: {
         // A workload extra (clusters, strength, …): which kind has it, and its range, are resolveWorkload's.

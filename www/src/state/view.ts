@@ -22,7 +22,9 @@ export type WorkloadState = {
 };
 
 export type ScaleMode = 'linear' | 'log';
-export type Tab = 'compare' | 'catalog';
+export type Tab = 'compare' | 'catalog' | 'icl';
+/** Every tab, in the order of the tab bar (the URL's tab= values). */
+export const TABS: readonly Tab[] = ['compare', 'catalog', 'icl'];
 
 export type ViewState = {
   variants: Selected[];

@@ -1,4 +1,4 @@
-// Runs the native `attnscope eval` on a Request (stdin JSON → stdout JSON), the oracle for the page's numbers.
+// Runs the native `attnscope eval` / `attnscope icl` on a request (stdin JSON → stdout JSON), the oracle for the page's numbers.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -28,4 +28,26 @@ export function runCli(cli: string, request: unknown): CliResponse {
   if (out.error) throw out.error;
   if (out.status !== 0) throw new Error(`attnscope eval exited ${out.status}: ${out.stderr}`);
   return JSON.parse(out.stdout) as CliResponse;
+}
+
+/** What `attnscope icl` prints (the fields the e2e checks; icl.md §2). */
+export type CliIclLearner = {
+  name: string;
+  risk: number;
+  risk_se: number;
+  risk_closed_form: number | null;
+  closed_form_note: string | null;
+  params: { gamma_lambda_eigs?: number[]; etas?: number[] };
+  closed_form_at_lengths: number[] | null;
+};
+
+export type CliIclResponse = { d: number; n: number; tasks: number; zero_predictor_risk: number; cov_eigs: number[]; learners: CliIclLearner[] };
+
+/** `attnscope icl` on an ICL request; throws with the CLI's error on a bad request (exit 2). */
+export function runIclCli(cli: string, request: unknown): CliIclResponse {
+  if (!existsSync(cli)) throw new Error(`attnscope CLI not found at ${cli} (build it, or set ATTNSCOPE_CLI)`);
+  const out = spawnSync(cli, ['icl'], { input: JSON.stringify(request), encoding: 'utf8', timeout: 300_000 });
+  if (out.error) throw out.error;
+  if (out.status !== 0) throw new Error(`attnscope icl exited ${out.status}: ${out.stdout} ${out.stderr}`);
+  return JSON.parse(out.stdout) as CliIclResponse;
 }

@@ -255,6 +255,24 @@ describe('AttnScope Compare lab (built site)', () => {
     expect(eranks).toEqual([...eranks].sort((a, b) => a - b));
   });
 
+  it('loads every other preset: its maps render and its badges equal the CLI', async () => {
+    // Consecutive presets differ in n or workload, so the wait sees the new maps, not the old ones.
+    const rest: [id: string, maps: number, match: string][] = [
+      ['sharpness', 5, '"n":64'],
+      ['taylor', 4, '"n":128'],
+      ['causal', 4, '"n":96'],
+      ['landmarks', 4, '"n":256'],
+      ['hierarchy', 3, '"n":128'],
+      ['clusters', 4, '"kind":"clustered"'],
+    ];
+    for (const [id, maps, match] of rest) {
+      await page.click(`[data-testid="preset-${id}"]`);
+      await waitForMaps(page, maps, match, DRAW_MS);
+      expect(await attr('[data-testid="preset-caption"]', 'data-preset')).toBe(id);
+      await expectBadgesMatchCli([1, maps - 1]);
+    }
+  });
+
   it('reports and drops a hostile hash without inserting any markup', async () => {
     await page.evaluate(() => {
       location.hash = '#v=softmax,%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D1%22%3E,nosuch&n=1e999&foo=<b>x</b>';

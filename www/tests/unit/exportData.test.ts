@@ -1,7 +1,7 @@
 // Export serialisers: CSV quoting and formula guarding, the results JSON shape, the CLI line, file names.
 import { describe, expect, it } from 'vitest';
 import type { Response } from '../../src/engine/types';
-import { cliCommand, csvCell, fileName, resultsJson, statsCsv, toCsv } from '../../src/lib/exportData';
+import { cliCommand, csvCell, fileName, iclCliCommand, iclRunsJson, resultsJson, statsCsv, toCsv } from '../../src/lib/exportData';
 import { presentColumns, sortResults, type Result } from '../../src/lib/statsTable';
 
 const response = (erank: number, over: Partial<Response> = {}): Response => ({
@@ -75,6 +75,19 @@ describe('CLI line and file names', () => {
     expect(cliCommand({ variant: { name: "it's" }, workload: { kind: 'gaussian', n: 1, d_k: 1 } })).toBe(
       `echo '{"variant":{"name":"it'\\''s"},"workload":{"kind":"gaussian","n":1,"d_k":1}}' | attnscope eval`,
     );
+  });
+
+  it('writes an ICL request as an `attnscope icl` line, quotes escaped', () => {
+    expect(iclCliCommand({ d: 2, n: 3, learners: [{ name: 'gd', eta: "it's" }] })).toBe(
+      `echo '{"d":2,"n":3,"learners":[{"name":"gd","eta":"it'\\''s"}]}' | attnscope icl`,
+    );
+  });
+
+  it('exports an ICL view’s runs as JSON: each request next to its response', () => {
+    const request = { d: 2, n: 3, learners: [{ name: 'gd' as const }] };
+    const response = { d: 2, n: 3, tasks: 10, seed: 0, noise_variance: 0, zero_predictor_risk: 2, cov_eigs: [1, 1], learners: [] };
+    const doc = JSON.parse(iclRunsJson('preconditioner', [{ request, response }]));
+    expect(doc).toEqual({ format: 'attnscope-icl-results', version: 1, view: 'preconditioner', runs: [{ request, response }] });
   });
 
   it('makes safe file names', () => {

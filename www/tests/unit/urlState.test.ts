@@ -44,6 +44,12 @@ describe('serialize / parseHash round trip', () => {
     expect(parsed).toEqual({ state: s, problems: [] });
   });
 
+  it('round-trips the in-context regression tab as tab=icl', () => {
+    const s: ViewState = { ...DEFAULT_VIEW, tab: 'icl' };
+    expect(serialize(s)).toMatch(/&tab=icl$/);
+    expect(parseHash(serialize(s))).toEqual({ state: s, problems: [] });
+  });
+
   it('keeps matrix params and given data out of the URL', () => {
     const s: ViewState = { ...DEFAULT_VIEW, variants: [{ name: 'performer', params: { projection: [[1, 2]] } }] };
     expect(serialize(s)).toContain('v=performer&');
@@ -79,6 +85,8 @@ describe('parseHash: strict and safe', () => {
     expect(problemsOf('#foo=1')).toMatch(/unknown field "foo"/);
     expect(problemsOf('#causal=yes')).toMatch(/causal="yes"/);
     expect(problemsOf('#scale=cubic')).toMatch(/scale="cubic"/);
+    expect(problemsOf('#tab=lab')).toMatch(/tab="lab": expected one of compare, catalog, icl/);
+    expect(parseHash('#tab=lab').state.tab).toBe('compare');
     expect(problemsOf('#w=evil')).toMatch(/w="evil"/);
     expect(problemsOf('#n=8&n=9')).toMatch(/repeated n/);
     expect(parseHash('#n=8&n=9').state.workload.n).toBe(8);

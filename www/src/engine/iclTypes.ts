@@ -1,0 +1,73 @@
+// The in-context regression contract with the wasm core (`iclEvaluate`, the same JSON as `attnscope icl`).
+
+/** The learners the core scores on the same seeded tasks (icl.md §2). */
+export type IclLearnerName = 'gd' | 'preconditioned_gd' | 'gd_pp' | 'ridge' | 'ols' | 'averaging' | 'knn' | 'lsa';
+
+/** One learner with its parameters: {"name": "knn", "k": 3}, {"name": "preconditioned_gd", "gamma": [[..]]}. */
+export type IclLearnerSpec = { name: IclLearnerName } & { [param: string]: number | string | number[] | number[][] };
+
+/** The request; every field but d, n and learners is optional (the core fills the defaults). */
+export type IclRequest = {
+  /** Input dimension (≤ 64). */
+  d: number;
+  /** Context pairs per task (≤ 1024). */
+  n: number;
+  /** σ of y = w·x + ε. */
+  noise?: number;
+  x?: 'gaussian' | 'uniform';
+  x_range?: number;
+  /** Λ's eigenvalues, d of them (default 1). */
+  cov_eigs?: number[];
+  /** Rotate Λ by a seeded orthogonal U (false: Λ is diagonal). */
+  rotate?: boolean;
+  /** w ~ N(0, τ² I) or w ~ N(0, Σ⁻¹). */
+  prior?: 'identity' | 'inverse_cov';
+  tau?: number;
+  seed?: number;
+  /** Monte Carlo tasks (≤ 10⁶; tasks · n · d ≤ 10⁸). */
+  tasks?: number;
+  /** Test prompt lengths M for one-step learners' closed-form risk (≤ 256 of them, each ≤ 10⁹). */
+  lengths?: number[];
+  learners: IclLearnerSpec[];
+};
+
+/**
+ * A learner's resolved or fitted parameters. The known keys are checked (dropped when malformed); the rest
+ * (eta_source, solver, regulariser, …) pass through as the core sent them.
+ */
+export type IclParams = {
+  etas?: number[];
+  gamma?: number[][];
+  gamma_eigs?: number[];
+  /** Eigenvalues of ΓΛ, largest first. */
+  gamma_lambda_eigs?: number[];
+  lambda?: number;
+  [other: string]: unknown;
+};
+
+export type IclLearnerResult = {
+  name: string;
+  /** Monte Carlo excess risk E[(ŷ − w·x_q)²] on the request's tasks; null if the core sent none (overflow). */
+  risk: number | null;
+  risk_se: number | null;
+  /** The closed form (F1–F4), or null with closed_form_note saying why (none exists, or it is infinite). */
+  risk_closed_form: number | null;
+  /** Set when the "closed form" is itself a Monte Carlo estimate (ridge's trace estimator). */
+  risk_closed_form_se: number | null;
+  closed_form_note: string | null;
+  params: IclParams;
+  /** One-step learners: the closed-form risk at each of the request's lengths; null for the others. */
+  closed_form_at_lengths: number[] | null;
+};
+
+export type IclResponse = {
+  d: number;
+  n: number;
+  tasks: number;
+  seed: number;
+  noise_variance: number;
+  /** tr(ΛP): the risk of predicting 0, the scale of every normalised error. */
+  zero_predictor_risk: number;
+  cov_eigs: number[];
+  learners: IclLearnerResult[];
+};
