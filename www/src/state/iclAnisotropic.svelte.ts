@@ -83,6 +83,19 @@ export class AnisotropicStore {
     return { eigs: parsed.eigs, n: this.n, noise: this.noise, prior: this.prior };
   }
 
+  /**
+   * Where one view stands: `current` when its run answers the setting the controls show now; `state` (its data-state) is
+   * 'error' while any error is shown, else 'computing' until the current answer is in, else 'ready'.
+   */
+  viewStatus(view: 'preconditioner' | 'lengths'): { current: boolean; state: 'error' | 'computing' | 'ready' } {
+    const { run, pending, errors } = this[view];
+    const setting = this.setting();
+    const request = setting && (view === 'preconditioner' ? preconditionerRequest(setting) : lengthRequest(setting));
+    const current = run !== null && request !== null && JSON.stringify(run.request) === JSON.stringify(request);
+    const state = Object.keys({ ...this.inputErrors, ...errors }).length > 0 ? 'error' : pending || !current ? 'computing' : 'ready';
+    return { current, state };
+  }
+
   /** Sends V6's and V7's requests (either may fail on its own; its error goes next to the control it names). */
   run(): void {
     this.scheduled.cancel();

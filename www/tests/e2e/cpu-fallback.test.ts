@@ -1,32 +1,12 @@
 // Without WebGPU the page still draws both maps on the CPU path, says so in the banner, and logs no errors.
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectErrors, launch, waitForMaps } from './browser';
-import { serveStatic, type StaticServer } from './server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { waitForMaps } from './browser';
+import { useSite } from './site';
 
-const DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist');
-
-let server: StaticServer;
-let browser: Browser;
 let page: Page;
 let errors: string[] = [];
-
-beforeAll(async () => {
-  if (!existsSync(resolve(DIST, 'index.html'))) throw new Error(`no built site at ${DIST}: run \`npm run build\` first`);
-  server = await serveStatic(DIST);
-  browser = await launch({ webgpu: false });
-  page = await browser.newPage();
-  errors = collectErrors(page);
-  await page.goto(server.url, { waitUntil: 'load' });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite({ webgpu: false }, (site) => ({ page, errors } = site));
 
 describe('AttnScope without WebGPU', () => {
   it('computes every map on the CPU and explains why in the banner', async () => {

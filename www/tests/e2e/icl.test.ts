@@ -1,16 +1,10 @@
 // End to end on the built site: the in-context regression tab (V1, V6, V7) against the native `attnscope icl`, errors, exports.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectErrors, launch } from './browser';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { cliPath, runIclCli, type CliIclResponse } from './cli';
-import { serveStatic, type StaticServer } from './server';
+import { attrOf, DESKTOP, downloadFrom, RESULTS, useSite, WWW } from './site';
 
-const WWW = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const DIST = resolve(WWW, 'dist');
-const RESULTS = resolve(WWW, 'test-results');
 const CLI = cliPath(WWW);
 /** The V1 sweep (41 requests of 2 000 tasks) in wasm on 2 shared cores, behind the Compare lab's first maps. */
 const SWEEP_MS = 200_000;
@@ -20,12 +14,12 @@ const CLOSED_TOL = 1e-6;
 /** Monte Carlo: the same seeded ChaCha8 tasks natively and in wasm, so the estimates agree to rounding too. */
 const MC_TOL = 1e-6;
 
-let server: StaticServer;
-let browser: Browser;
 let page: Page;
 let errors: string[] = [];
+useSite({ page: DESKTOP }, (site) => ({ page, errors } = site));
 
-const attr = async (sel: string, name: string) => (await page.getAttribute(sel, name)) ?? '';
+const attr = (sel: string, name: string) => attrOf(page, sel, name);
+const downloadOf = (testid: string) => downloadFrom(page, testid);
 const value = async (sel: string) => Number.parseFloat(await attr(sel, 'data-value'));
 
 function expectClose(shown: number, expected: number, tol: number, what: string): void {
@@ -55,26 +49,6 @@ async function expectPreconditionerMatchesCli(): Promise<CliIclResponse> {
   }
   return cli;
 }
-
-async function downloadOf(testid: string): Promise<{ name: string; bytes: Buffer }> {
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid="${testid}"]`)]);
-  return { name: dl.suggestedFilename(), bytes: readFileSync(await dl.path()) };
-}
-
-beforeAll(async () => {
-  if (!existsSync(resolve(DIST, 'index.html'))) throw new Error(`no built site at ${DIST}: run \`npm run build\` first`);
-  mkdirSync(RESULTS, { recursive: true });
-  server = await serveStatic(DIST);
-  browser = await launch();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1100 }, acceptDownloads: true });
-  errors = collectErrors(page);
-  await page.goto(server.url, { waitUntil: 'load' });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 describe('AttnScope in-context regression tab (built site)', () => {
   it('opens from the tab bar and says so in the URL', async () => {

@@ -1,27 +1,23 @@
 // End to end on the built site: default grid vs the CLI, linked rows + profile, params ↔ URL, presets, exports, keyboard.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectErrors, launch, waitForMaps } from './browser';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { waitForMaps } from './browser';
 import { cliPath, runCli } from './cli';
-import { serveStatic, type StaticServer } from './server';
+import { attrOf, DESKTOP, downloadFrom, RESULTS, useSite, WWW } from './site';
 
-const WWW = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const DIST = resolve(WWW, 'dist');
-const RESULTS = resolve(WWW, 'test-results');
 const CLI = cliPath(WWW);
 /** WebGPU on SwiftShader with 2 cores is slow: allow the first computation this long. */
 const DRAW_MS = 150_000;
 const TOL = 1e-3;
 
-let server: StaticServer;
-let browser: Browser;
 let page: Page;
 let errors: string[] = [];
+useSite({ page: DESKTOP }, (site) => ({ page, errors } = site));
 
-const attr = async (sel: string, name: string) => (await page.getAttribute(sel, name)) ?? '';
+const attr = (sel: string, name: string) => attrOf(page, sel, name);
+/** Clicks a download button and returns the file's bytes. */
+const downloadOf = (testid: string) => downloadFrom(page, testid);
 
 async function pageRequests(): Promise<Record<string, unknown>[]> {
   return page.$$eval('[data-testid="request-json"]', (els) => els.map((el) => JSON.parse(el.getAttribute('data-request') ?? '{}')));
@@ -72,28 +68,6 @@ async function expectTableMatchesCli(slots: number[]): Promise<void> {
     }
   }
 }
-
-/** Clicks a download button and returns the file's bytes. */
-async function downloadOf(testid: string): Promise<{ name: string; bytes: Buffer }> {
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid="${testid}"]`)]);
-  const path = await dl.path();
-  return { name: dl.suggestedFilename(), bytes: readFileSync(path) };
-}
-
-beforeAll(async () => {
-  if (!existsSync(resolve(DIST, 'index.html'))) throw new Error(`no built site at ${DIST}: run \`npm run build\` first`);
-  mkdirSync(RESULTS, { recursive: true });
-  server = await serveStatic(DIST);
-  browser = await launch();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1100 }, acceptDownloads: true });
-  errors = collectErrors(page);
-  await page.goto(server.url, { waitUntil: 'load' });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 describe('AttnScope Compare lab (built site)', () => {
   it('sets a strict Content-Security-Policy in the built page', async () => {
