@@ -4,6 +4,7 @@
 //! equals causal linear attention. The CPU reference in f64; `attnscope icl` serves it.
 
 pub mod closed_form;
+pub mod learner_spec;
 pub mod learners;
 pub mod lsa;
 pub mod request;

@@ -8,11 +8,11 @@
 //! - Mamba-2 / SSD (Dao & Gu 2024): `g_t = a Δ_t`, `k_t ← Δ_t k_t`, `A += D·I`.
 //! - GLA (Yang et al. 2024): per-channel `g_t ∈ R^{d_k}`, `q ← q / sqrt(d_k)`.
 
+use super::cards::SEED;
 use super::gates::{self, log_sigmoid};
 use super::{broadcast, rows_f64, scaled, GatedSetup};
-use super::{recurrent_card, CardText};
-use crate::attention::kernel::{chunk_size_schema, default_chunk_size, CHUNK_SIZE};
-use crate::catalog::{CatalogEntry, Cost, Paper, ParamSchema, Range};
+use crate::attention::kernel::{default_chunk_size, CHUNK_SIZE};
+use crate::catalog::Range;
 use crate::error::Result;
 use crate::rng::stream;
 use crate::workload::Qkv;
@@ -43,19 +43,14 @@ pub const SKIP: Range = Range {
     min: -100.0,
     max: 100.0,
 };
-/// Accepted seeds (JSON-safe integers).
-pub const SEED: Range = Range {
-    min: 0.0,
-    max: 9_007_199_254_740_991.0,
-};
 
-fn default_gamma() -> f64 {
+pub(crate) fn default_gamma() -> f64 {
     0.968_75
 }
-fn default_slope() -> f64 {
+pub(crate) fn default_slope() -> f64 {
     0.5
 }
-fn default_a() -> f64 {
+pub(crate) fn default_a() -> f64 {
     -1.0
 }
 
@@ -274,179 +269,4 @@ impl GlaParams {
             chunk: self.chunk_size,
         })
     }
-}
-
-/// The shared flags and cost of a decay card.
-fn card(
-    name: &'static str,
-    title: &'static str,
-    idea: &'static str,
-    paper: Paper,
-    spec_section: &'static str,
-    params: Vec<ParamSchema>,
-    formula_tex: &'static str,
-) -> CatalogEntry {
-    let text = CardText {
-        name,
-        title,
-        idea,
-        paper,
-        spec_section,
-        formula_tex,
-    };
-    recurrent_card(
-        text,
-        "decay-gated",
-        Cost {
-            time: "O(N d d_v) recurrent; O(N C d + N d d_v) chunkwise",
-            memory: "O(d d_v) state",
-        },
-        params,
-    )
-}
-
-/// The `seed` parameter of a variant whose arrays can be drawn.
-pub fn seed_schema(what: &'static str) -> ParamSchema {
-    ParamSchema {
-        name: "seed",
-        kind: "integer",
-        default: serde_json::Value::from(0),
-        min: Some(SEED.min),
-        max: Some(SEED.max),
-        description: what,
-        ..Default::default()
-    }
-}
-
-/// An array parameter (`vector`: n values; `matrix`: rows) with a note on its default.
-pub fn array_schema(
-    name: &'static str,
-    kind: &'static str,
-    default_note: &'static str,
-    description: &'static str,
-) -> ParamSchema {
-    ParamSchema {
-        name,
-        kind,
-        default_note: Some(default_note),
-        description,
-        ..Default::default()
-    }
-}
-
-fn scale_schema() -> ParamSchema {
-    ParamSchema {
-        default_note: Some("1/sqrt(d_k)"),
-        ..SCALE.number("scale", None, true, "multiplies the queries")
-    }
-}
-
-/// The catalog card of `retnet`.
-pub fn retnet_catalog_entry() -> CatalogEntry {
-    card(
-        "retnet",
-        "RetNet (retention)",
-        "Linear attention with a fixed exponential forgetting γ^(i−j): a causal, signed, \
-         Toeplitz-decayed map whose recurrent state shrinks by γ each step.",
-        Paper {
-            title: "Retentive Network: A Successor to Transformer for Large Language Models",
-            authors: "Sun, Dong, Huang, Ma, Xia, Xue, Wang, Wei",
-            venue: "arXiv 2307.08621",
-            year: 2023,
-        },
-        "5.1",
-        vec![
-            GAMMA.number("gamma", Some(default_gamma()), false, "decay per step"),
-            scale_schema(),
-            chunk_size_schema(),
-        ],
-        r"A_{ij} = s\,(q_i\cdot k_j)\,\gamma^{\,i-j}\ \ (j \le i)",
-    )
-}
-
-/// The catalog card of `lightning`.
-pub fn lightning_catalog_entry() -> CatalogEntry {
-    card(
-        "lightning",
-        "Lightning Attention (TransNormerLLM)",
-        "RetNet's decay with an ALiBi slope and no 1/sqrt(d) scale; Lightning-2 tiles it into \
-         quadratic blocks plus a recurrent carry.",
-        Paper {
-            title: "TransNormerLLM / Lightning Attention-2",
-            authors: "Qin, Li, Sun, Sun, Shen, Han, Lv, Luo, Qiao, Zhong",
-            venue: "arXiv 2307.14995, 2401.04658",
-            year: 2024,
-        },
-        "5.2",
-        vec![
-            SLOPE.number(
-                "slope",
-                Some(default_slope()),
-                false,
-                "decay e^(−slope) per step",
-            ),
-            chunk_size_schema(),
-        ],
-        r"A_{ij} = (q_i\cdot k_j)\,e^{-s\,(i-j)}\ \ (j \le i)",
-    )
-}
-
-/// The catalog card of `mamba2`.
-pub fn mamba2_catalog_entry() -> CatalogEntry {
-    card(
-        "mamba2",
-        "Mamba-2 (SSD)",
-        "A selective state space model is attention with a data-dependent scalar decay: each \
-         step Δ_t both writes (B scaled by Δ) and forgets (e^(aΔ)).",
-        Paper {
-            title: "Transformers are SSMs: Generalized Models and Efficient Algorithms Through \
-                    Structured State Space Duality",
-            authors: "Dao, Gu",
-            venue: "ICML",
-            year: 2024,
-        },
-        "5.3",
-        vec![
-            MAMBA_A.number("a", Some(default_a()), false, "decay rate (a ≤ 0)"),
-            array_schema(
-                "dt",
-                "vector",
-                "log-uniform in [1e-3, 0.1] from seed (n values)",
-                "step sizes Δ_t",
-            ),
-            seed_schema("draws Δ"),
-            SKIP.number("d_skip", Some(0.0), false, "skip D: adds D·I to A"),
-            chunk_size_schema(),
-        ],
-        r"A_{ts} = (q_t\cdot k_s)\,\Delta_s\,e^{a\sum_{r=s+1}^{t}\Delta_r} + D\,\delta_{ts}",
-    )
-}
-
-/// The catalog card of `gla`.
-pub fn gla_catalog_entry() -> CatalogEntry {
-    card(
-        "gla",
-        "Gated Linear Attention (GLA)",
-        "A data-dependent decay per key channel: each channel of the state forgets at its own \
-         rate, so the decay moves inside the dot product.",
-        Paper {
-            title: "Gated Linear Attention Transformers with Hardware-Efficient Training",
-            authors: "Yang, Wang, Shen, Panda, Kim",
-            venue: "ICML",
-            year: 2024,
-        },
-        "5.4",
-        vec![
-            array_schema(
-                "log_gates",
-                "matrix",
-                "logsigmoid(N(0, 1)) / 16 from seed (n × d_k)",
-                "per-channel log-gates g_t ≤ 0",
-            ),
-            seed_schema("draws the gates"),
-            scale_schema(),
-            chunk_size_schema(),
-        ],
-        r"A_{ij} = s\sum_c q_{ic}k_{jc}\,e^{G_{ic}-G_{jc}},\ \ G_i = \sum_{r\le i} g_r\ \ (j \le i)",
-    )
 }

@@ -11,12 +11,11 @@
 //! - Gated DeltaNet (Yang, Kautz, Hatamizadeh 2025): a scalar log-gate per token.
 //! - KDA, Kimi Delta Attention (Kimi Team 2025): a log-gate per token and key channel.
 
-use super::decay::{array_schema, seed_schema, SEED};
+use super::cards::{array_schema, seed_schema, Family, SEED};
 use super::gates::{self, inverse_softplus, mamba_step, softplus};
 use super::{broadcast, l2_normalised, rows_f64, GatedSetup};
-use super::{recurrent_card, CardText};
 use crate::attention::kernel::{chunk_size_schema, default_chunk_size, Features, CHUNK_SIZE};
-use crate::catalog::{CatalogEntry, Cost, Paper, ParamSchema};
+use crate::catalog::{CatalogEntry, Paper, ParamSchema};
 use crate::error::Result;
 use crate::rng::{stream, SeededRng};
 use crate::workload::Qkv;
@@ -204,37 +203,9 @@ fn beta_schema() -> ParamSchema {
     )
 }
 
-fn card(
-    name: &'static str,
-    title: &'static str,
-    idea: &'static str,
-    paper: Paper,
-    spec_section: &'static str,
-    params: Vec<ParamSchema>,
-    formula_tex: &'static str,
-) -> CatalogEntry {
-    let text = CardText {
-        name,
-        title,
-        idea,
-        paper,
-        spec_section,
-        formula_tex,
-    };
-    recurrent_card(
-        text,
-        "delta-rule",
-        Cost {
-            time: "O(N d d_v) recurrent; O(N C d + N C² + N d d_v) chunkwise",
-            memory: "O(d d_v) state",
-        },
-        params,
-    )
-}
-
 /// The catalog card of `deltanet`.
 pub fn deltanet_catalog_entry() -> CatalogEntry {
-    card(
+    Family::DeltaRule.card(
         "deltanet",
         "DeltaNet",
         "The state is a fast-weight memory trained online: each token first erases what the \
@@ -254,7 +225,7 @@ pub fn deltanet_catalog_entry() -> CatalogEntry {
 
 /// The catalog card of `gated_deltanet`.
 pub fn gated_deltanet_catalog_entry() -> CatalogEntry {
-    card(
+    Family::DeltaRule.card(
         "gated_deltanet",
         "Gated DeltaNet",
         "The delta rule plus Mamba-2's scalar forgetting gate: the state can both decay \
@@ -283,7 +254,7 @@ pub fn gated_deltanet_catalog_entry() -> CatalogEntry {
 
 /// The catalog card of `kda`.
 pub fn kda_catalog_entry() -> CatalogEntry {
-    card(
+    Family::DeltaRule.card(
         "kda",
         "Kimi Delta Attention (KDA)",
         "Gated DeltaNet with a forgetting gate per key channel (GLA-style), the attention of \

@@ -7,7 +7,7 @@
 //! Each channel is the gated recurrence with `d_k = 1`, `q = 1`, `k_s = 1 − f_s`, so it shares the
 //! closed, recurrent and chunkwise forms of `forms.rs`.
 
-use super::decay::{array_schema, seed_schema, SEED};
+use super::cards::{array_schema, seed_schema, SEED};
 use super::forms::{self, Recurrence};
 use super::gates::{self, log_sigmoid};
 use super::{to_matrix, GatedSetup};

@@ -8,7 +8,9 @@
 //! rule, `β = 1` and no correction term. Each variant file maps its parameters to a
 //! [`GatedSetup`]; `forms.rs` holds the closed form, the recurrent form and the chunkwise form.
 
+pub mod cards;
 pub mod decay;
+pub mod decay_cards;
 pub mod delta;
 pub mod family;
 pub mod forms;
@@ -19,7 +21,6 @@ pub mod loglinear;
 pub mod trace;
 
 use super::kernel::Features;
-use crate::catalog::{CatalogEntry, Cost, Paper, ParamSchema, Supports};
 use crate::error::Error;
 use crate::tensor::Matrix;
 
@@ -166,47 +167,4 @@ pub fn to_matrix(rows: &[Vec<f64>], cols: usize) -> Matrix {
         }
     }
     m
-}
-
-/// The text of a catalog card.
-pub struct CardText {
-    /// Public name.
-    pub name: &'static str,
-    /// Display name.
-    pub title: &'static str,
-    /// The idea in one line.
-    pub idea: &'static str,
-    /// The paper.
-    pub paper: Paper,
-    /// Section of variants.md.
-    pub spec_section: &'static str,
-    /// The implicit matrix as TeX.
-    pub formula_tex: &'static str,
-}
-
-/// A card of a causal-only, signed, not row-normalised recurrent variant.
-pub fn recurrent_card(
-    text: CardText,
-    family: &'static str,
-    cost: Cost,
-    params: Vec<ParamSchema>,
-) -> CatalogEntry {
-    CatalogEntry {
-        name: text.name,
-        title: text.title,
-        family,
-        idea: text.idea,
-        paper: text.paper,
-        spec_section: text.spec_section,
-        cost,
-        row_normalized: false,
-        signed: true,
-        supports: Supports {
-            causal: true,
-            non_causal: false,
-        },
-        params,
-        formula_tex: text.formula_tex,
-        confirmed: true,
-    }
 }

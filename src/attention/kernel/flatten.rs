@@ -75,7 +75,7 @@ impl FlattenParams {
         POWER.check("power", self.power, "the focusing power")?;
         SIGMA.check("sigma", self.sigma, "a positive scale")?;
         EPS.check("eps", self.eps, "a small normaliser offset")?;
-        crate::attention::gated::decay::SEED.check(
+        crate::attention::gated::cards::SEED.check(
             "seed",
             self.seed as f64,
             "a JSON-safe integer",
@@ -217,7 +217,7 @@ pub fn catalog_entry() -> CatalogEntry {
                 description: "the conv's taps per value channel",
                 ..Default::default()
             },
-            crate::attention::gated::decay::seed_schema("draws the conv's taps"),
+            crate::attention::gated::cards::seed_schema("draws the conv's taps"),
             crate::catalog::ParamSchema {
                 kind: "integer",
                 default: serde_json::Value::from(0),
