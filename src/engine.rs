@@ -78,15 +78,18 @@ pub async fn evaluate(request: &Request, gpu: GpuAvailability<'_>) -> Result<Res
     }
 
     // The recurrent form on the CPU (O(n d d_v)): the traced states and the final state.
-    let recurrent = match (&request.state_trace, request.outputs.stats) {
-        (None, false) => None,
-        _ => match variant.recurrent_setup(&qkv.with_rope_applied())? {
+    let wants_state = request.state_trace.is_some() || request.outputs.stats;
+    let recurrent = if variant.is_recurrent() && wants_state {
+        let rotated = qkv.with_rope_applied();
+        match variant.recurrent_setup(&rotated)? {
             Some(setup) => {
-                let trace = request.state_trace.clone().unwrap_or_default();
-                Some(setup.recurrent(&qkv.with_rope_applied(), &trace)?)
+                let trace = request.state_trace.as_deref().unwrap_or_default();
+                Some(setup.recurrent(&rotated, trace)?)
             }
             None => None,
-        },
+        }
+    } else {
+        None
     };
     let final_state = recurrent
         .as_ref()

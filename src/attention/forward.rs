@@ -60,8 +60,11 @@ impl VariantSpec {
             }
             _ => {}
         }
-        if let Some(recurrent) = self.recurrent_setup(&qkv.with_rope_applied())? {
-            return recurrent.forward(&qkv.with_rope_applied(), want_attention);
+        if self.is_recurrent() {
+            let rotated = qkv.with_rope_applied();
+            if let Some(recurrent) = self.recurrent_setup(&rotated)? {
+                return recurrent.forward(&rotated, want_attention);
+            }
         }
         let Some(s) = self.kernel_setup(qkv)? else {
             return Err(Error::invalid(

@@ -97,13 +97,14 @@ pub fn min_norm(x: &DMatrix<f64>, y: &DVector<f64>) -> DVector<f64> {
 }
 
 /// Mean and standard error of the squared error `(ŷ − w·x_q)²` of `predict` over `tasks`.
-pub fn monte_carlo(
-    tasks: impl Iterator<Item = Task>,
+pub fn monte_carlo<T: std::borrow::Borrow<Task>>(
+    tasks: impl Iterator<Item = T>,
     mut predict: impl FnMut(&Task) -> f64,
 ) -> (f64, f64) {
     let (mut count, mut mean, mut m2) = (0.0f64, 0.0f64, 0.0f64);
     for task in tasks {
-        let e = predict(&task) - task.target();
+        let task = task.borrow();
+        let e = predict(task) - task.target();
         let x = e * e;
         count += 1.0;
         let delta = x - mean;
@@ -124,11 +125,10 @@ pub fn monte_carlo(
 pub fn fit_shared_step(moments: &Moments, n: usize, steps: usize, fit: &[Task]) -> f64 {
     let upper = 3.0 * moments.optimal_step(n);
     let risk = |eta: f64| {
-        let etas = vec![eta; steps];
-        monte_carlo(fit.iter().cloned(), |t| {
-            Learner::Gd { etas: etas.clone() }.predict(t)
-        })
-        .0
+        let learner = Learner::Gd {
+            etas: vec![eta; steps],
+        };
+        monte_carlo(fit.iter(), |t| learner.predict(t)).0
     };
     let phi = (5f64.sqrt() - 1.0) / 2.0;
     let (mut a, mut b) = (0.0, upper);

@@ -3,9 +3,10 @@
 //! form where one exists (icl.md F1–F5).
 
 use super::closed_form::{ols_risk, Moments};
+use super::learner_spec::{LearnerSpec, Step};
 use super::learners::{fit_shared_step, Learner};
 use super::lsa::LsaLayer;
-use super::request::{IclRequest, LearnerSpec, Step};
+use super::request::IclRequest;
 use super::tasks::{Prior, Task};
 use crate::error::Result;
 use nalgebra::{DMatrix, SymmetricEigen};
@@ -91,7 +92,8 @@ struct Prepared {
     params: Value,
     /// The LSA construction is also run as explicit GD, to report the largest difference.
     twin: Option<Learner>,
-    /// Ridge's posterior-mean risk by the trace estimator.
+    /// Ridge's posterior-mean risk by the trace estimator (its regulariser); `closed` is then the
+    /// estimator's description.
     trace_estimator: Option<DMatrix<f64>>,
     /// The `Γ` of a one-step learner.
     one_step: Option<DMatrix<f64>>,
@@ -233,7 +235,10 @@ fn prepare(spec: &LearnerSpec, req: &IclRequest, moments: &Moments, fit: &[Task]
                 }
             };
             let (closed, trace) = if bayes && sigma2 > 0.0 {
-                (Ok(f64::NAN), Some(regulariser.clone()))
+                (
+                    Err("Monte Carlo of the trace estimator σ² E tr(Λ (XᵀX + σ²P⁻¹)⁻¹) on the same tasks (icl.md F3)".into()),
+                    Some(regulariser.clone()),
+                )
             } else if bayes {
                 (ols_risk(&req.tasks).map_err(str::to_owned), None)
             } else {
@@ -324,14 +329,11 @@ pub fn evaluate(req: &IclRequest) -> Result<IclResponse> {
             if p.twin.is_some() {
                 params["max_abs_diff_vs_gd"] = json!(twin_gap[i]);
             }
-            let (closed, closed_se, note) = match (p.closed, &p.trace_estimator) {
-                (_, Some(_)) => (
-                    Some(trace[i].mean),
-                    Some(trace[i].se()),
-                    Some("Monte Carlo of the trace estimator σ² E tr(Λ (XᵀX + σ²P⁻¹)⁻¹) on the same tasks (icl.md F3)".to_owned()),
-                ),
-                (Ok(x), None) => (Some(x), None, None),
-                (Err(why), None) => (None, None, Some(why)),
+            // Without an exact value, the note says why, or how the trace estimator made one.
+            let (closed, closed_se, note) = match (p.closed, p.trace_estimator.is_some()) {
+                (Ok(x), _) => (Some(x), None, None),
+                (Err(how), true) => (Some(trace[i].mean), Some(trace[i].se()), Some(how)),
+                (Err(why), false) => (None, None, Some(why)),
             };
             let closed_form_at_lengths = p.one_step.as_ref().map(|gamma| {
                 req.lengths

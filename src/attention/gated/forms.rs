@@ -3,6 +3,7 @@
 //! by token, and the chunkwise form (chunk-local log-space prefix sums, the UT transform per
 //! chunk) never builds anything larger than `C × C` or `C × d`.
 
+use super::trace::Snapshots;
 use super::{forward_substitute, prefix_sums, rows_f64, to_matrix, DecayedDot, GatedSetup};
 use crate::attention::kernel::Features;
 use crate::tensor::Matrix;
@@ -108,7 +109,7 @@ pub fn recurrent(s: &GatedSetup, v: &Matrix, trace: &[usize]) -> Recurrence {
     let v = rows_f64(v);
     let mut state = vec![vec![0.0; d_v]; d_k];
     let mut out = Vec::with_capacity(n);
-    let mut snapshots: Vec<(usize, Matrix)> = Vec::new();
+    let mut snapshots = Snapshots::new(trace);
     for t in 0..n {
         for (row, g) in state.iter_mut().zip(&s.log_gates[t]) {
             let decay = g.exp();
@@ -132,16 +133,11 @@ pub fn recurrent(s: &GatedSetup, v: &Matrix, trace: &[usize]) -> Recurrence {
             .zip(&v[t])
             .for_each(|(o, vt)| *o += s.skip * vt);
         out.push(o);
-        for &step in trace.iter().filter(|&&step| step == t) {
-            snapshots.push((step, to_matrix(&state, d_v)));
+        if snapshots.wants(t) {
+            snapshots.keep(t, to_matrix(&state, d_v));
         }
     }
-    let mut states = Vec::with_capacity(trace.len());
-    for &step in trace {
-        if let Some((_, m)) = snapshots.iter().find(|(t, _)| *t == step) {
-            states.push((step, m.clone()));
-        }
-    }
+    let states = snapshots.into_list();
     Recurrence {
         output: to_matrix(&out, d_v),
         states,

@@ -7,6 +7,7 @@
 //! The normaliser is the same map applied to a column of ones, so every form runs on `[V | 1]`.
 
 use super::forms::vec_mat;
+use super::trace::Snapshots;
 use super::{rows_f64, to_matrix};
 use crate::attention::kernel::{chunk_size_schema, default_chunk_size, Features, CHUNK_SIZE};
 use crate::catalog::{CatalogEntry, Cost, Paper, ParamSchema, Range, Supports};
@@ -189,7 +190,7 @@ pub fn recurrent(
     let (mut sk, mut c, mut g) = (zeros(d, d), zeros(d, dv), zeros(d, dv));
     let (mut p, mut e) = (zeros(d, dv), zeros(d, dv));
     let mut out = Vec::with_capacity(n);
-    let mut states = Vec::new();
+    let mut snapshots = Snapshots::new(trace);
     let operator = |sk: &Features, c: &Features, g: &Features, e: &Features| match s.order {
         Order::Symmetric => sub(&mat_mul(sk, c, dv), g),
         Order::Asymmetric => e.clone(),
@@ -217,17 +218,17 @@ pub fn recurrent(
                 out.push(vec_mat(q, &e, dv));
             }
         }
-        if trace.contains(&t) {
+        if snapshots.wants(t) {
             let op = operator(&sk, &c, &g, &e);
-            states.push((t, to_matrix(&drop_last(&op), dv - 1)));
+            snapshots.keep(t, to_matrix(&drop_last(&op), dv - 1));
         }
     }
     let last = drop_last(&operator(&sk, &c, &g, &e));
-    let ordered = trace
-        .iter()
-        .filter_map(|&t| states.iter().find(|(u, _)| *u == t).cloned())
-        .collect();
-    (finish(s, out), ordered, to_matrix(&last, dv - 1))
+    (
+        finish(s, out),
+        snapshots.into_list(),
+        to_matrix(&last, dv - 1),
+    )
 }
 
 /// The state without the normaliser column.

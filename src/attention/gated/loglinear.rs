@@ -8,9 +8,10 @@
 //! power of two, so Fenwick blocks are whole chunks) is quadratic inside a chunk and runs the same
 //! counter over chunks, `O(n log n)` in all.
 
-use super::decay::{array_schema, seed_schema, SEED};
+use super::cards::{array_schema, seed_schema, SEED};
 use super::forms::vec_mat;
 use super::gates::{self, mamba_step, softplus};
+use super::trace::Snapshots;
 use super::{prefix_sums, rows_f64, to_matrix};
 use crate::attention::kernel::{chunk_size_schema, default_chunk_size, Features, CHUNK_SIZE};
 use crate::catalog::{CatalogEntry, Cost, Paper, Supports};
@@ -198,7 +199,7 @@ pub fn recurrent(
     let l = levels(n);
     let mut slots: Vec<Features> = vec![vec![vec![0.0; d_v]; d_k]; l + 1];
     let mut out = Vec::with_capacity(n);
-    let mut snapshots: Vec<(usize, Vec<Matrix>)> = Vec::new();
+    let mut snapshots = Snapshots::new(trace);
     for t in 0..n {
         let decay = s.g[t].exp();
         slots.iter_mut().for_each(|slot| scale_state(slot, decay));
@@ -216,16 +217,12 @@ pub fn recurrent(
             }
         }
         out.push(o);
-        if trace.contains(&t) {
-            let levels = slots.iter().take(l).map(|x| to_matrix(x, d_v)).collect();
-            snapshots.push((t, levels));
+        if snapshots.wants(t) {
+            let levels: Vec<Matrix> = slots.iter().take(l).map(|x| to_matrix(x, d_v)).collect();
+            snapshots.keep(t, levels);
         }
     }
-    let states = trace
-        .iter()
-        .filter_map(|&t| snapshots.iter().find(|(u, _)| *u == t).cloned())
-        .collect();
-    (to_matrix(&out, d_v), states)
+    (to_matrix(&out, d_v), snapshots.into_list())
 }
 
 /// The chunkwise form: chunk size `2^p`; levels `≤ p` inside the chunk (quadratic, exact levels),

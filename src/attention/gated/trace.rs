@@ -73,6 +73,49 @@ pub fn check_steps(steps: &[usize], n: usize) -> Result<()> {
     Ok(())
 }
 
+/// The states a recurrent form keeps at the requested steps, in the order asked (a step asked
+/// twice is returned twice). The forms call `keep` after each token's update.
+pub struct Snapshots<T> {
+    steps: Vec<usize>,
+    kept: Vec<Option<T>>,
+}
+
+impl<T: Clone> Snapshots<T> {
+    /// Nothing kept yet for `steps`.
+    pub fn new(steps: &[usize]) -> Self {
+        Snapshots {
+            steps: steps.to_vec(),
+            kept: vec![None; steps.len()],
+        }
+    }
+
+    /// Whether step `t` was asked for (so the state is worth copying).
+    pub fn wants(&self, t: usize) -> bool {
+        self.steps.contains(&t)
+    }
+
+    /// Keeps `state` for every request of step `t`.
+    pub fn keep(&mut self, t: usize, state: T) {
+        for (slot, _) in self
+            .kept
+            .iter_mut()
+            .zip(&self.steps)
+            .filter(|(_, &step)| step == t)
+        {
+            *slot = Some(state.clone());
+        }
+    }
+
+    /// `(step, state)` in the order asked (steps never reached are left out).
+    pub fn into_list(self) -> Vec<(usize, T)> {
+        self.steps
+            .into_iter()
+            .zip(self.kept)
+            .filter_map(|(t, state)| Some((t, state?)))
+            .collect()
+    }
+}
+
 /// The snapshots of a recurrent run.
 pub fn snapshots(run: Run) -> Result<Vec<StateSnapshot>> {
     run.trace

@@ -85,25 +85,38 @@ impl Dwc {
     /// Adds `DWC(V)` to the output and `T_channel` to `A`.
     pub fn add_to(&self, result: AttentionOutput, v: &Matrix, channel: usize) -> AttentionOutput {
         let conv = self.apply(v);
+        self.add_computed(result, &conv, channel)
+    }
+
+    /// Adds an already computed `DWC(V)` (e.g. by the GPU) to the output and `T_channel` to `A`.
+    pub fn add_computed(
+        &self,
+        result: AttentionOutput,
+        conv: &Matrix,
+        channel: usize,
+    ) -> AttentionOutput {
         let mut output = result.output;
         for (o, c) in output.data_mut().iter_mut().zip(conv.data()) {
             *o += c;
         }
-        let attention = result.attention.map(|mut a| {
-            let n = a.rows();
-            if let Some(taps) = self.weights.get(channel) {
-                for i in 0..n {
-                    for (j, &w) in taps.iter().enumerate() {
-                        let col = i as isize + self.first + j as isize;
-                        if (0..n as isize).contains(&col) {
-                            let at = a.get(i, col as usize);
-                            a.set(i, col as usize, at + w as f32);
-                        }
+        let attention = result.attention.map(|a| self.add_band(a, channel));
+        AttentionOutput { output, attention }
+    }
+
+    /// `A + T_channel`.
+    fn add_band(&self, mut a: Matrix, channel: usize) -> Matrix {
+        let n = a.rows();
+        if let Some(taps) = self.weights.get(channel) {
+            for i in 0..n {
+                for (j, &w) in taps.iter().enumerate() {
+                    let col = i as isize + self.first + j as isize;
+                    if (0..n as isize).contains(&col) {
+                        let at = a.get(i, col as usize);
+                        a.set(i, col as usize, at + w as f32);
                     }
                 }
             }
-            a
-        });
-        AttentionOutput { output, attention }
+        }
+        a
     }
 }
