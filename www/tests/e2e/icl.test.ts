@@ -113,6 +113,15 @@ describe('AttnScope in-context regression tab (built site)', () => {
     // OLS at k = 10 (Garg, F5): (d − k)/d = 0.5; the marker's value is the normalised Monte Carlo risk.
     const ols10 = Number(await attr('[data-testid="icl-v1-chart-point"][data-series="ols"][data-x="10"]', 'data-value'));
     expect(Math.abs(ols10 - 0.5)).toBeLessThan(0.05);
+    // Every marker at k = 20 is the CLI's Monte Carlo risk for the same request, normalised.
+    const request = JSON.parse(await attr('[data-testid="icl-request-json"][data-view="v1"]', 'data-request'));
+    expect(request.n).toBe(20);
+    const cli = runIclCli(CLI, request);
+    for (const l of cli.learners) {
+      const shown = Number(await attr(`[data-testid="icl-v1-chart-point"][data-series="${l.name}"][data-x="20"]`, 'data-value'));
+      const expected = l.risk / cli.zero_predictor_risk;
+      expect(Math.abs(shown - expected), `${l.name} at k = 20`).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(expected)));
+    }
     // Averaging at k = 1 is 21× the zero predictor: drawn at the top of the axis, marked clipped.
     expect(await attr('[data-testid="icl-v1-chart-point"][data-series="averaging"][data-x="1"]', 'data-clipped')).toBe('true');
     await page.screenshot({ path: resolve(RESULTS, 'icl.png'), fullPage: true });
