@@ -38,6 +38,8 @@ pub mod stream {
     pub const ICL_ROTATION: u64 = 13;
     /// In-context regression: random weights of a model (the gated-RNN construction, inits).
     pub const ICL_MODEL: u64 = 14;
+    /// In-context regression: the noise of the query labels a model is trained on.
+    pub const ICL_QUERY_NOISE: u64 = 15;
 }
 
 /// A deterministic random stream.

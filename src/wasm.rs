@@ -42,6 +42,49 @@ pub fn icl_evaluate(request: JsValue) -> std::result::Result<JsValue, JsValue> {
     }
 }
 
+/// An ICL request answered in slices (`crate::icl::IclSession`): the worker calls `advance` with
+/// a step budget, posts the curve points, and yields to its message loop between calls, so
+/// pause and cancel act at once; `finish` scores every learner (the same response as
+/// `iclEvaluate`).
+#[wasm_bindgen]
+pub struct IclTraining {
+    session: crate::icl::IclSession,
+}
+
+#[wasm_bindgen]
+impl IclTraining {
+    /// Parses the request and sets up its trainers (initial weights, evaluation set, reference).
+    #[wasm_bindgen(constructor)]
+    pub fn new(request: JsValue) -> std::result::Result<IclTraining, JsValue> {
+        let value: serde_json::Value = serde_wasm_bindgen::from_value(request)
+            .map_err(|e| Error::invalid("", format!("not an ICL request object: {e}")))
+            .map_err(|e| to_js(&e.body()).unwrap_or_else(|js| js))?;
+        let request = crate::icl::IclRequest::from_value(value)
+            .map_err(|e| to_js(&e.body()).unwrap_or_else(|js| js))?;
+        Ok(IclTraining {
+            session: crate::icl::IclSession::new(request),
+        })
+    }
+
+    /// Trains for up to `budget` steps: `{learner, step, steps, points, done}`.
+    pub fn advance(&mut self, budget: u32) -> std::result::Result<JsValue, JsValue> {
+        to_js(&self.session.advance(budget as usize))
+    }
+
+    /// Whether every trainable learner has finished.
+    pub fn done(&self) -> bool {
+        self.session.done()
+    }
+
+    /// Scores every learner: the `attnscope icl` response.
+    pub fn finish(&self) -> std::result::Result<JsValue, JsValue> {
+        match self.session.finish() {
+            Ok(response) => to_js(&response),
+            Err(e) => Err(to_js(&e.body()).unwrap_or_else(|js| js)),
+        }
+    }
+}
+
 /// The engine of one worker: the GPU context (if any) created once and reused.
 #[wasm_bindgen]
 pub struct Engine {

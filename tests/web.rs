@@ -219,3 +219,44 @@ async fn engine_api_returns_typed_arrays_and_rejects_with_a_field() {
         Some("variant.name")
     );
 }
+
+/// The training curves of `tests/golden/icl_training.json` (recorded natively), trained here
+/// through the worker's `IclTraining` API in slices of 9 steps: the same seed gives the same
+/// curve in the browser.
+#[wasm_bindgen_test]
+fn icl_training_in_the_browser_matches_the_native_curves() {
+    let golden: Value = serde_json::from_str(include_str!("golden/icl_training.json")).unwrap();
+    let request = serde_wasm_bindgen::to_value(&golden["request"]).unwrap();
+    let mut training = attnscope::wasm::IclTraining::new(request).unwrap();
+    let mut slices = 0;
+    while !training.done() {
+        training.advance(9).unwrap();
+        slices += 1;
+    }
+    assert!(slices > 3, "trained in {slices} slices");
+    let response: Value = serde_wasm_bindgen::from_value(training.finish().unwrap()).unwrap();
+    let learners = response["learners"].as_array().unwrap();
+    let expected = golden["curves"].as_array().unwrap();
+    assert_eq!(learners.len(), expected.len());
+    for (learner, curve) in learners.iter().zip(expected) {
+        let actual = &learner["params"]["train_curve"];
+        let (a, e) = (floats64(actual), floats64(curve));
+        assert_eq!(a.len(), e.len(), "curve lengths");
+        for (i, (a, e)) in a.iter().zip(&e).enumerate() {
+            assert!(
+                (a - e).abs() <= 1e-12 * e.abs().max(1e-12),
+                "curve value {i}: {a} vs {e}"
+            );
+        }
+    }
+}
+
+/// Every number in a JSON value, depth first (objects in key order).
+fn floats64(value: &Value) -> Vec<f64> {
+    match value {
+        Value::Array(items) => items.iter().flat_map(floats64).collect(),
+        Value::Object(map) => map.values().flat_map(floats64).collect(),
+        Value::Number(x) => vec![x.as_f64().unwrap()],
+        _ => Vec::new(),
+    }
+}

@@ -3,6 +3,8 @@
 //! errors naming `learners[i].<field>`.
 
 use super::request::{MAX_N, NOISE};
+use super::train::spec::{trainable, RawTrainable};
+use super::train::{Activation, TrainSpec};
 use crate::error::{Error, Result};
 use crate::schema::parse::{check_size, params_from_value, split_tag};
 use nalgebra::DMatrix;
@@ -56,6 +58,14 @@ pub enum LearnerSpec {
         /// Neighbours.
         k: usize,
     },
+    /// `{"name": "lsa", "layers": K, "heads": H, "shared": false, "train": {...}}` (a trained LSA)
+    /// or `{"name": "softmax_tf", ...}` (trained softmax attention, 2 heads by default).
+    Trained {
+        /// The learner's name.
+        name: &'static str,
+        /// The model and how it is trained.
+        spec: TrainSpec,
+    },
     /// `{"name": "lsa", "layers": K, "eta": "optimal" | η}`: the GD construction, K layers.
     Lsa {
         /// K.
@@ -75,6 +85,7 @@ pub const LEARNERS: &[&str] = &[
     "averaging",
     "knn",
     "lsa",
+    "softmax_tf",
 ];
 
 fn step(field: &str, value: Option<&Value>, steps: usize) -> Result<Step> {
@@ -153,7 +164,7 @@ fn three() -> usize {
     3
 }
 
-pub(crate) fn learner(field: &str, value: &Value, d: usize) -> Result<LearnerSpec> {
+pub(crate) fn learner(field: &str, value: &Value, d: usize, n: usize) -> Result<LearnerSpec> {
     let (name, p) = split_tag(field, "name", value, LEARNERS)?;
     let depth =
         |k: usize, what: &str| check_size(&format!("{field}.{what}"), k, 64, "layers / steps");
@@ -164,6 +175,20 @@ pub(crate) fn learner(field: &str, value: &Value, d: usize) -> Result<LearnerSpe
             LearnerSpec::Gd {
                 steps: raw.steps,
                 eta: step(&format!("{field}.eta"), raw.eta.as_ref(), raw.steps)?,
+            }
+        }
+        "lsa" if p.get("train").is_some() => {
+            let raw: RawTrainable = params_from_value(field, p)?;
+            LearnerSpec::Trained {
+                name: "lsa",
+                spec: trainable(field, raw, Activation::Linear, (d, n))?,
+            }
+        }
+        "softmax_tf" => {
+            let raw: RawTrainable = params_from_value(field, p)?;
+            LearnerSpec::Trained {
+                name: "softmax_tf",
+                spec: trainable(field, raw, Activation::Softmax, (d, n))?,
             }
         }
         "lsa" => {

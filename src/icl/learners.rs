@@ -6,6 +6,8 @@
 use super::closed_form::Moments;
 use super::lsa::{self, LsaLayer};
 use super::tasks::Task;
+use super::train::batch::token_task;
+use super::train::model::{Model, Workspace};
 use nalgebra::{DMatrix, DVector};
 
 /// A learner ready to predict (every parameter resolved).
@@ -40,6 +42,11 @@ pub enum Learner {
         /// Neighbours.
         k: usize,
     },
+    /// A trained attention model (`train/`).
+    Trained {
+        /// The model with its final weights.
+        model: Box<Model>,
+    },
 }
 
 /// `h = (1/N) Xᵀ y`.
@@ -73,6 +80,9 @@ impl Learner {
             }
             Learner::Ols => min_norm(&task.x, &task.y).dot(&task.x_query),
             Learner::Averaging => moment(task).dot(&task.x_query),
+            Learner::Trained { model } => {
+                model.forward(&token_task(task, 0.0).tokens, &mut Workspace::default())
+            }
             Learner::Knn { k } => {
                 let mut dist: Vec<(f64, f64)> = (0..task.x.nrows())
                     .map(|i| {

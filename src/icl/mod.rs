@@ -10,7 +10,10 @@ pub mod lsa;
 pub mod request;
 pub mod rnn;
 pub mod run;
+pub mod session;
 pub mod tasks;
+pub mod train;
 
 pub use request::IclRequest;
 pub use run::{evaluate, IclResponse};
+pub use session::IclSession;

@@ -176,7 +176,7 @@ impl IclRequest {
             .learners
             .iter()
             .enumerate()
-            .map(|(i, v)| learner(&format!("learners[{i}]"), v, raw.d))
+            .map(|(i, v)| learner(&format!("learners[{i}]"), v, raw.d, raw.n))
             .collect::<Result<Vec<_>>>()?;
         Ok(IclRequest {
             tasks: TaskDistribution {

@@ -7,7 +7,9 @@ use super::learner_spec::{LearnerSpec, Step};
 use super::learners::{fit_shared_step, Learner};
 use super::lsa::LsaLayer;
 use super::request::IclRequest;
+use super::session::IclSession;
 use super::tasks::{Prior, Task};
+use super::train::Trainer;
 use crate::error::Result;
 use nalgebra::{DMatrix, SymmetricEigen};
 use serde::Serialize;
@@ -138,9 +140,28 @@ fn resolve_steps(
     }
 }
 
-fn prepare(spec: &LearnerSpec, req: &IclRequest, moments: &Moments, fit: &[Task]) -> Prepared {
+fn prepare(
+    spec: &LearnerSpec,
+    req: &IclRequest,
+    moments: &Moments,
+    fit: &[Task],
+    trained: Option<&Trainer>,
+) -> Prepared {
     let (d, n) = (req.tasks.d, req.tasks.n);
     let one_step = |gamma: &DMatrix<f64>| Ok(moments.risk(gamma, n));
+    if let (LearnerSpec::Trained { name, .. }, Some(trainer)) = (spec, trained) {
+        return Prepared {
+            name,
+            learner: Learner::Trained {
+                model: Box::new(trainer.model.clone()),
+            },
+            closed: Err("a trained model has no closed form; params.reference has the reference algorithm's".into()),
+            params: trainer.report(),
+            twin: None,
+            trace_estimator: None,
+            one_step: None,
+        };
+    }
     match spec {
         LearnerSpec::Gd { steps, eta } => {
             let (etas, source) = resolve_steps(eta, *steps, moments, n, fit);
@@ -272,6 +293,15 @@ fn prepare(spec: &LearnerSpec, req: &IclRequest, moments: &Moments, fit: &[Task]
             trace_estimator: None,
             one_step: Some(DMatrix::identity(d, d)),
         },
+        LearnerSpec::Trained { name, .. } => Prepared {
+            name,
+            learner: Learner::Averaging,
+            closed: Err("not trained".into()),
+            params: json!({"error": "the model was not trained"}),
+            twin: None,
+            trace_estimator: None,
+            one_step: None,
+        },
         LearnerSpec::Knn { k } => Prepared {
             name: "knn",
             learner: Learner::Knn { k: *k },
@@ -284,8 +314,17 @@ fn prepare(spec: &LearnerSpec, req: &IclRequest, moments: &Moments, fit: &[Task]
     }
 }
 
-/// Scores every learner of `req`.
+/// Scores every learner of `req`, training the trainable ones to the end first.
 pub fn evaluate(req: &IclRequest) -> Result<IclResponse> {
+    let mut session = IclSession::new(req.clone());
+    while !session.done() {
+        session.advance(usize::MAX);
+    }
+    session.finish()
+}
+
+/// Scores every learner of `req`; `trained[i]` is learner i's trainer when it is trainable.
+pub(crate) fn score(req: &IclRequest, trained: &[Option<Trainer>]) -> Result<IclResponse> {
     let moments = Moments::of(&req.tasks);
     let needs_fit = req.learners.iter().any(|l| {
         matches!(l, LearnerSpec::Gd { steps, eta: Step::Optimal } if *steps > 1)
@@ -300,7 +339,11 @@ pub fn evaluate(req: &IclRequest) -> Result<IclResponse> {
     let prepared: Vec<Prepared> = req
         .learners
         .iter()
-        .map(|spec| prepare(spec, req, &moments, &fit))
+        .enumerate()
+        .map(|(i, spec)| {
+            let trainer = trained.get(i).and_then(Option::as_ref);
+            prepare(spec, req, &moments, &fit, trainer)
+        })
         .collect();
     let mut risk = vec![Running::default(); prepared.len()];
     let mut trace = vec![Running::default(); prepared.len()];

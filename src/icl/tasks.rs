@@ -8,6 +8,7 @@
 
 use crate::rng::{stream, SeededRng};
 use nalgebra::{DMatrix, DVector};
+use std::borrow::Cow;
 
 /// How the inputs are drawn.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,15 +119,30 @@ impl TaskDistribution {
 
     /// The endless seeded sequence of tasks (the first `T` are the same for every `T`).
     pub fn stream(&self, seed: u64) -> TaskStream<'_> {
-        TaskStream {
-            tasks: self,
-            rx: SeededRng::new(seed, stream::ICL_X),
-            rw: SeededRng::new(seed, stream::ICL_W),
-            re: SeededRng::new(seed, stream::ICL_NOISE),
-        }
+        TaskStream::new(Cow::Borrowed(self), seed)
     }
 
-    fn draw(&self, s: &mut TaskStream<'_>) -> Task {
+    /// The same stream, owning its distribution (for a trainer that outlives the request).
+    pub fn into_stream(self, seed: u64) -> TaskStream<'static> {
+        TaskStream::new(Cow::Owned(self), seed)
+    }
+}
+
+impl<'a> TaskStream<'a> {
+    fn new(tasks: Cow<'a, TaskDistribution>, seed: u64) -> TaskStream<'a> {
+        TaskStream {
+            tasks,
+            rngs: TaskRngs {
+                rx: SeededRng::new(seed, stream::ICL_X),
+                rw: SeededRng::new(seed, stream::ICL_W),
+                re: SeededRng::new(seed, stream::ICL_NOISE),
+            },
+        }
+    }
+}
+
+impl TaskDistribution {
+    fn draw(&self, s: &mut TaskRngs) -> Task {
         let w = self.draw_w(&mut s.rw);
         let mut x = DMatrix::zeros(self.n, self.d);
         for i in 0..self.n {
@@ -169,7 +185,12 @@ impl TaskDistribution {
 
 /// Tasks drawn one at a time (Monte Carlo without holding every task in memory).
 pub struct TaskStream<'a> {
-    tasks: &'a TaskDistribution,
+    tasks: Cow<'a, TaskDistribution>,
+    rngs: TaskRngs,
+}
+
+/// The three streams of a task sequence: inputs, task vectors, noise.
+struct TaskRngs {
     rx: SeededRng,
     rw: SeededRng,
     re: SeededRng,
@@ -179,7 +200,6 @@ impl Iterator for TaskStream<'_> {
     type Item = Task;
 
     fn next(&mut self) -> Option<Task> {
-        let tasks = self.tasks;
-        Some(tasks.draw(self))
+        Some(self.tasks.draw(&mut self.rngs))
     }
 }

@@ -1,10 +1,42 @@
 // The in-context regression contract with the wasm core (`iclEvaluate`, the same JSON as `attnscope icl`).
 
 /** The learners the core scores on the same seeded tasks (icl.md §2). */
-export type IclLearnerName = 'gd' | 'preconditioned_gd' | 'gd_pp' | 'ridge' | 'ols' | 'averaging' | 'knn' | 'lsa';
+export type IclLearnerName = 'gd' | 'preconditioned_gd' | 'gd_pp' | 'ridge' | 'ols' | 'averaging' | 'knn' | 'lsa' | 'softmax_tf';
 
 /** One learner with its parameters: {"name": "knn", "k": 3}, {"name": "preconditioned_gd", "gamma": [[..]]}. */
-export type IclLearnerSpec = { name: IclLearnerName } & { [param: string]: number | string | number[] | number[][] };
+export type IclLearnerSpec = { name: IclLearnerName } & { [param: string]: number | string | boolean | number[] | number[][] | TrainSettings };
+
+/** How a trainable learner (`lsa` with `train`, `softmax_tf`) is trained; the core fills von Oswald's defaults. */
+export type TrainSettings = {
+  steps?: number;
+  batch?: number;
+  lr?: number;
+  schedule?: 'constant' | 'cosine';
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  /** Global-norm clip; null: none. */
+  clip?: number | null;
+  init_scale?: number;
+  seed?: number;
+  eval_tasks?: number;
+  log_every?: number;
+};
+
+/** One point of a training curve (vO loss = ½·mean (ŷ − y)²; alignment with the reference algorithm). */
+export type TrainCurvePoint = {
+  step: number;
+  loss: number;
+  eval_loss: number;
+  cos: number;
+  model_diff: number;
+  preds_diff: number;
+  /** The effective preconditioner's diagonal (one-layer LSA only). */
+  gamma_diag: number[] | null;
+};
+
+/** What one slice of training reports. */
+export type TrainProgress = { learner: number | null; step: number; steps: number; points: TrainCurvePoint[]; done: boolean };
 
 /** The request; every field but d, n and learners is optional (the core fills the defaults). */
 export type IclRequest = {

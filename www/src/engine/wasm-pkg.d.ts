@@ -16,3 +16,12 @@ export function catalog(): any;
 
 /** In-context regression (`attnscope icl`'s request and response); synchronous, throws {field, message}. */
 export function iclEvaluate(request: any): any;
+
+/** An ICL request answered in slices: trainable learners train `advance(budget)` steps at a time. */
+export class IclTraining {
+  constructor(request: any);
+  advance(budget: number): any;
+  done(): boolean;
+  finish(): any;
+  free(): void;
+}
