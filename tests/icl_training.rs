@@ -405,3 +405,23 @@ fn assert_same_numbers(path: &str, actual: &Value, expected: &Value) {
         _ => assert_eq!(actual, expected, "{path}"),
     }
 }
+
+#[test]
+fn a_trained_two_layer_lsa_beats_two_gd_steps() {
+    // icl.md V4 / F6a: two GD steps with a shared η reach vO loss ≈ 0.157; a trained 2-layer
+    // transformer learns a curvature correction (GD++ reaches 0.110 shared, 0.104 per layer).
+    let response = run(json!({
+        "d": 10, "n": 10, "x": "uniform", "x_range": 0.5, "seed": 1, "tasks": 4000,
+        "learners": [
+            {"name": "lsa", "layers": 2, "train": {"steps": 2000, "batch": 256, "lr": 0.003, "schedule": "cosine", "eval_tasks": 64, "log_every": 500}},
+            {"name": "gd", "steps": 2}
+        ]
+    }));
+    let trained = response.learners[0].risk / 2.0;
+    let gd = response.learners[1].risk / 2.0;
+    assert!((gd - 0.157).abs() < 0.01, "two GD steps {gd}");
+    assert!(
+        trained < 0.125 && trained < gd - 0.03,
+        "trained 2-layer LSA {trained} vs GD {gd}"
+    );
+}

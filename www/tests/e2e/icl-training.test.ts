@@ -52,6 +52,23 @@ describe('AttnScope: training in the page (V2, V3)', () => {
     expect(errors).toEqual([]);
   }, TRAIN_MS + 120_000);
 
+  it('V4: GD and GD++ on the page equal `attnscope icl` on the page’s request, and GD++ follows icl.md Table F6a', async () => {
+    await page.waitForSelector('[data-testid="icl-v4"][data-state="ready"]', { timeout: 180_000, state: 'attached' });
+    const request = JSON.parse(await attr('[data-testid="icl-request-json"][data-view="v4"][data-index="0"]', 'data-request')) as Record<string, unknown>;
+    const cli = runIclCli(CLI, request);
+    const table = { gdpp: [0.2062, 0.11055, 0.07785, 0.06205, 0.0525] };
+    for (const k of [1, 2, 3, 4, 5]) {
+      const gd = await num(`[data-testid="icl-v4-gd-${k}"]`);
+      expect(Math.abs(gd - cli.learners[k - 1]!.risk / 2), `GD K = ${k}`).toBeLessThan(1e-9);
+      const gdpp = await num(`[data-testid="icl-v4-gdpp-${k}"]`);
+      const cliGdpp = k === 1 ? cli.learners[0]!.risk / 2 : cli.learners[3 + k]!.risk / 2;
+      expect(Math.abs(gdpp - cliGdpp), `GD++ K = ${k}`).toBeLessThan(1e-9);
+      // 10 000 tasks: a standard error of about 2 %.
+      expect(Math.abs(gdpp - table.gdpp[k - 1]!) / table.gdpp[k - 1]!, `GD++ K = ${k}: ${gdpp}`).toBeLessThan(0.06);
+    }
+    expect(errors).toEqual([]);
+  }, 240_000);
+
   it('pausing holds the step, resuming continues, cancelling stops it for good', async () => {
     await page.fill('#icl-train-steps', '20000');
     await page.click('[data-testid="icl-v2-train"]');
