@@ -10,8 +10,68 @@ export const V2_TASKS = { d: 10, n: 10, x: 'uniform', x_range: 0.5 } as const;
 /** The training settings the page edits (Adam β, ε, clip and init come from the core's von Oswald defaults). */
 export type TrainControls = { steps: number; batch: number; lr: number; seed: number };
 
+/** What a setting's one-layer optimum is, in closed form: the preconditioner Γ* (diagonal), its vO loss, the zero predictor's. */
+export type ClosedForms = { gdLoss: number; zeroLoss: number; gamma: number[]; eta: number };
+
+/** A training setting of V2: the task distribution, its defaults and extra learner fields, and its closed forms. */
+export type TrainSetting = {
+  id: 'von-oswald' | 'zfb';
+  label: string;
+  tasks: Pick<IclRequest, 'd' | 'n' | 'x' | 'x_range' | 'cov_eigs' | 'noise'>;
+  defaults: TrainControls;
+  /** Fields of the trained learner beyond layers and train (ZFB's sparse parameterisation). */
+  learner: { parameterization?: 'sparse' };
+  schedule: 'constant' | 'cosine';
+  closed: ClosedForms;
+};
+
+/** F2 (von Oswald's uniform inputs): η* = N / ((N + d + κ − 2) s), R* = s d (1 − η* s), s = a²/3, κ = 9/5. */
+export function v2ClosedForms(): ClosedForms {
+  const { d, n } = V2_TASKS;
+  const s = V2_TASKS.x_range ** 2 / 3;
+  const kappa = 9 / 5;
+  const eta = n / ((n + d + kappa - 2) * s);
+  const risk = s * d * (1 - eta * s);
+  return { gdLoss: risk / 2, zeroLoss: (s * d) / 2, gamma: new Array<number>(d).fill(eta), eta };
+}
+
+/**
+ * F4 for diagonal Gaussian Λ, w ~ N(0, I), noise σ²: Γ*ᵢ = 1 / ((1 + 1/N) λᵢ + (tr Λ + σ²)/N) and
+ * R* = Σ λᵢ (1 − λᵢ Γ*ᵢ); the vO loss adds σ² and halves.
+ */
+export function gaussianClosedForms(eigs: readonly number[], n: number, noise: number): ClosedForms {
+  const trace = eigs.reduce((a, b) => a + b, 0);
+  const s2 = noise * noise;
+  const gamma = eigs.map((l) => 1 / ((1 + 1 / n) * l + (trace + s2) / n));
+  const risk = eigs.reduce((acc, l, i) => acc + l * (1 - l * gamma[i]!), 0);
+  return { gdLoss: (risk + s2) / 2, zeroLoss: (trace + s2) / 2, gamma, eta: gamma.reduce((a, b) => a + b, 0) / gamma.length };
+}
+
+const ZFB_EIGS = [0.25, 0.5, 1, 2, 4];
+
+export const TRAIN_SETTINGS: readonly TrainSetting[] = [
+  {
+    id: 'von-oswald',
+    label: 'von Oswald: d = N = 10, x ~ U(−0.5, 0.5), noiseless (Adam lr 1e-3, batch 2 048)',
+    tasks: V2_TASKS,
+    defaults: { steps: 1000, batch: 2048, lr: 1e-3, seed: 1 },
+    learner: {},
+    schedule: 'constant',
+    closed: v2ClosedForms(),
+  },
+  {
+    id: 'zfb',
+    label: 'ZFB anisotropic: d = 5, N = 20, Λ = diag(0.25 … 4), σ = 0.1 (W_KQ x-block and W_PV[y, y] trained)',
+    tasks: { d: 5, n: 20, cov_eigs: ZFB_EIGS, noise: 0.1 },
+    defaults: { steps: 600, batch: 1024, lr: 3e-3, seed: 1 },
+    learner: { parameterization: 'sparse' },
+    schedule: 'cosine',
+    closed: gaussianClosedForms(ZFB_EIGS, 20, 0.1),
+  },
+];
+
 /** von Oswald's lr and batch; 1 000 steps is where the loss has flattened onto the GD line. */
-export const DEFAULT_TRAIN: TrainControls = { steps: 1000, batch: 2048, lr: 1e-3, seed: 1 };
+export const DEFAULT_TRAIN: TrainControls = TRAIN_SETTINGS[0]!.defaults;
 
 export const LIMITS = { steps: [1, 20_000], batch: [1, 8192], lr: [1e-5, 0.1], seed: [0, 2 ** 31 - 1] } as const;
 
@@ -29,19 +89,28 @@ export function checkControl(name: keyof TrainControls, value: number | null): s
   return null;
 }
 
-/** The request: the trained LSA (index 0) and one GD step with η* (index 1), scored on the same tasks. */
-export function trainRequest(c: TrainControls): IclRequest {
+/** The request: the trained LSA (index 0) and the one-step optimum (index 1: preconditioned GD with Γ*), on the same tasks. */
+export function trainRequest(c: TrainControls, setting: TrainSetting = TRAIN_SETTINGS[0]!): IclRequest {
   return {
-    ...V2_TASKS,
+    ...setting.tasks,
     seed: c.seed,
     tasks: SCORE_TASKS,
     learners: [
       {
         name: 'lsa',
         layers: 1,
-        train: { steps: c.steps, batch: c.batch, lr: c.lr, seed: c.seed, eval_tasks: EVAL_TASKS, log_every: Math.max(1, Math.round(c.steps / 50)) },
+        ...setting.learner,
+        train: {
+          steps: c.steps,
+          batch: c.batch,
+          lr: c.lr,
+          schedule: setting.schedule,
+          seed: c.seed,
+          eval_tasks: EVAL_TASKS,
+          log_every: Math.max(1, Math.round(c.steps / 50)),
+        },
       },
-      { name: 'gd', steps: 1, eta: 'optimal' },
+      { name: 'preconditioned_gd', gamma: 'optimal' },
     ],
   };
 }
@@ -56,17 +125,6 @@ export function readReference(trained: IclLearnerResult | undefined, n: number):
   return typeof eta === 'number' ? { lossClosedForm: r.loss_closed_form, zeroLoss: r.zero_loss, eta, n } : null;
 }
 
-/** The closed forms known before training: ½(R(η*) + σ²) and the zero predictor, for d = N = 10 uniform (icl.md F2). */
-export function v2ClosedForms(): { gdLoss: number; zeroLoss: number; eta: number } {
-  // F2 with s = a²/3 = 1/12, κ = 9/5: η* = N / (N + d − 1 + κ) · (1/s); R* = s·d·(1 − η* s) (noiseless).
-  const { d, n } = V2_TASKS;
-  const s = V2_TASKS.x_range ** 2 / 3;
-  const kappa = 9 / 5;
-  const eta = n / ((n + d + kappa - 2) * s);
-  const risk = s * d * (1 - eta * s);
-  return { gdLoss: risk / 2, zeroLoss: (s * d) / 2, eta };
-}
-
 function line(id: string, label: string, color: string, dash: string, points: TrainCurvePoint[], y: (p: TrainCurvePoint) => number): ChartSeries {
   return { id, label, color, dash, marker: 'circle', line: points.map((p) => ({ x: p.step, y: y(p) })), points: [], infinite: [] };
 }
@@ -79,10 +137,11 @@ export function lossSeries(points: TrainCurvePoint[]): ChartSeries[] {
   ];
 }
 
-/** The GD line and the zero predictor, as horizontal rules. */
-export function lossRules(gdLoss: number, zeroLoss: number, eta: number, n: number): Rule[] {
+/** The GD line and the zero predictor, as horizontal rules (`isotropic`: Γ* = η* I, one plain GD step). */
+export function lossRules(gdLoss: number, zeroLoss: number, eta: number, n: number, isotropic = true): Rule[] {
+  const what = isotropic ? `one GD step, η* = ${eta.toFixed(2)} (η*/N = ${(eta / n).toFixed(3)})` : 'one preconditioned GD step with Γ*';
   return [
-    { id: 'gd', y: gdLoss, label: `one GD step, η* = ${eta.toFixed(2)} (η*/N = ${(eta / n).toFixed(3)}): ${gdLoss.toFixed(4)}`, dash: '6 4', align: 'end' },
+    { id: 'gd', y: gdLoss, label: `${what}: ${gdLoss.toFixed(4)}`, dash: '6 4', align: 'end' },
     { id: 'zero', y: zeroLoss, label: `zero predictor: ${zeroLoss.toFixed(4)}`, dash: '2 3', align: 'end' },
   ];
 }
@@ -130,15 +189,32 @@ export function summarize(response: IclResponse): TrainSummary | null {
 /** A square weight matrix as rows. */
 export type Weights = { wKQ: number[][]; wPV: number[][] };
 
-/** The GD construction in von Oswald's unnormalised convention: W_KQ = [[I, 0], [0, 0]], W_PV[y, y] = −η/N. */
-export function constructedWeights(d: number, n: number, eta: number): Weights {
+/**
+ * The one-step construction in von Oswald's unnormalised convention for a diagonal Γ: W_KQ = [[diag(Γ)/η̄, 0], [0, 0]],
+ * W_PV[y, y] = −η̄/N with η̄ = mean Γᵢ (plain GD, Γ = η I: W_KQ = [[I, 0], [0, 0]], W_PV[y, y] = −η/N).
+ */
+export function constructedWeights(n: number, gamma: readonly number[]): Weights {
+  const d = gamma.length;
   const dim = d + 1;
+  const mean = gamma.reduce((a, b) => a + b, 0) / d;
   const zeros = () => Array.from({ length: dim }, () => new Array<number>(dim).fill(0));
   const wKQ = zeros();
   const wPV = zeros();
-  for (let i = 0; i < d; i++) wKQ[i]![i] = 1;
-  wPV[d]![d] = -eta / n;
+  for (let i = 0; i < d; i++) wKQ[i]![i] = gamma[i]! / mean;
+  wPV[d]![d] = -mean / n;
   return { wKQ, wPV };
+}
+
+/** The learned Γ's diagonal, −N·(W_KQ)ᵢᵢ·(W_PV)_yy (one head). */
+export function learnedGammaDiag(w: Weights, n: number): number[] {
+  const d = w.wKQ.length - 1;
+  return Array.from({ length: d }, (_, i) => -n * w.wKQ[i]![i]! * w.wPV[d]![d]!);
+}
+
+/** V2's Γ panel: each learned Γᵢ against the step (the ZFB setting), to be read against the Γ*ᵢ rules. */
+export function gammaSeries(points: TrainCurvePoint[]): ChartSeries[] {
+  const d = points.find((p) => p.gamma_diag)?.gamma_diag?.length ?? 0;
+  return Array.from({ length: d }, (_, i) => line(`gamma-${i}`, `Γ${i + 1}`, seriesStyle(i).color, '', points, (p) => p.gamma_diag?.[i] ?? Number.NaN));
 }
 
 /** The trained weights of layer 0, head 0 (null when absent or malformed). */

@@ -2,12 +2,15 @@
 import type { IclRequest, IclResponse, TrainCurvePoint } from '../engine/iclTypes';
 import type { TrainingClient, TrainingRun } from '../engine/training';
 import type { EngineError } from '../engine/types';
-import { checkControl, DEFAULT_TRAIN, trainRequest, type TrainControls } from '../lib/iclTraining';
+import { checkControl, trainRequest, TRAIN_SETTINGS, type TrainControls, type TrainSetting } from '../lib/iclTraining';
 
 export type TrainStatus = 'idle' | 'running' | 'paused' | 'done' | 'cancelled' | 'error';
 
 export class TrainingStore {
-  controls = $state<Record<keyof TrainControls, number | null>>({ ...DEFAULT_TRAIN });
+  /** The setting the controls are for, and the one the shown run trained on. */
+  setting = $state.raw<TrainSetting>(TRAIN_SETTINGS[0]!);
+  runSetting = $state.raw<TrainSetting>(TRAIN_SETTINGS[0]!);
+  controls = $state<Record<keyof TrainControls, number | null>>({ ...TRAIN_SETTINGS[0]!.defaults });
   status = $state<TrainStatus>('idle');
   points = $state.raw<TrainCurvePoint[]>([]);
   step = $state(0);
@@ -35,6 +38,14 @@ export class TrainingStore {
     return out;
   }
 
+  /** Switches the setting; its defaults replace the controls. */
+  choose(id: TrainSetting['id']): void {
+    const next = TRAIN_SETTINGS.find((t) => t.id === id);
+    if (!next || next === this.setting) return;
+    this.setting = next;
+    this.controls = { ...next.defaults };
+  }
+
   set(key: keyof TrainControls, value: number | null): void {
     this.controls = { ...this.controls, [key]: value };
   }
@@ -42,8 +53,9 @@ export class TrainingStore {
   start(): void {
     if (Object.keys(this.fieldErrors).length > 0) return;
     const c = this.controls as TrainControls;
-    const request = trainRequest(c);
+    const request = trainRequest(c, this.setting);
     this.request = request;
+    this.runSetting = this.setting;
     this.points = [];
     this.response = null;
     this.error = null;

@@ -52,6 +52,23 @@ describe('AttnScope: training in the page (V2, V3)', () => {
     expect(errors).toEqual([]);
   }, TRAIN_MS + 120_000);
 
+  it('V2 in ZFB’s anisotropic setting learns the diagonal of Γ* within 3 %', async () => {
+    await page.click('[data-testid="icl-v2-setting-zfb"]');
+    await page.click('[data-testid="icl-v2-train"]');
+    await page.waitForSelector('[data-testid="icl-v2"][data-status="done"]', { timeout: TRAIN_MS, state: 'attached' });
+    const learned = JSON.parse(await attr('[data-testid="icl-v3-gamma"]', 'data-value')) as number[];
+    const star = [1.537, 1.095, 0.695, 0.402, 0.218];
+    expect(learned).toHaveLength(5);
+    learned.forEach((g, i) => expect(Math.abs(g - star[i]!) / star[i]!, `Γ${i + 1} ${g} vs ${star[i]}`).toBeLessThan(0.03));
+    const summary = '[data-testid="icl-v2-summary"]';
+    const closed = await num(summary, 'data-closed');
+    expect(Math.abs(closed - (1.5896 + 0.01) / 2)).toBeLessThan(1e-3);
+    expect(Math.abs((await num(summary, 'data-final')) - closed) / closed).toBeLessThan(0.05);
+    expect(await page.$$eval('[data-testid="icl-v2-gamma"] path[data-series-id]', (p) => p.length)).toBeGreaterThanOrEqual(5);
+    await page.screenshot({ path: resolve(RESULTS, 'icl-training-zfb.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  }, TRAIN_MS + 60_000);
+
   it('V4: GD and GD++ on the page equal `attnscope icl` on the page’s request, and GD++ follows icl.md Table F6a', async () => {
     await page.waitForSelector('[data-testid="icl-v4"][data-state="ready"]', { timeout: 180_000, state: 'attached' });
     const request = JSON.parse(await attr('[data-testid="icl-request-json"][data-view="v4"][data-index="0"]', 'data-request')) as Record<string, unknown>;

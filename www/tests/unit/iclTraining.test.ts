@@ -7,6 +7,9 @@ import {
   constructedWeights,
   DEFAULT_TRAIN,
   diagonalProduct,
+  gaussianClosedForms,
+  learnedGammaDiag,
+  TRAIN_SETTINGS,
   lossRules,
   lossSeries,
   maxAbs,
@@ -18,6 +21,15 @@ import {
 } from '../../src/lib/iclTraining';
 
 const point = (step: number, loss: number): TrainCurvePoint => ({ step, loss, eval_loss: loss - 0.01, cos: step / 100, model_diff: 2 - step / 50, preds_diff: 0.5, gamma_diag: null });
+
+describe('closed forms of the ZFB setting (icl.md F4)', () => {
+  it('give Γ* = (1.537, 1.095, 0.695, 0.402, 0.218) and R* = 1.590', () => {
+    const c = gaussianClosedForms([0.25, 0.5, 1, 2, 4], 20, 0.1);
+    [1.537, 1.095, 0.695, 0.402, 0.218].forEach((g, i) => expect(c.gamma[i]).toBeCloseTo(g, 3));
+    expect(2 * c.gdLoss - 0.01).toBeCloseTo(1.59, 2);
+    expect(c.zeroLoss).toBeCloseTo((7.75 + 0.01) / 2, 12);
+  });
+});
 
 describe('V2 closed forms (icl.md F2, von Oswald setting)', () => {
   it('give η* = 6.061, the one-step loss 0.2062 and the zero predictor 0.4167', () => {
@@ -35,11 +47,18 @@ describe('V2 closed forms (icl.md F2, von Oswald setting)', () => {
 });
 
 describe('the training request', () => {
-  it("is von Oswald's task with the trained LSA first and one GD step second", () => {
+  it("is von Oswald's task with the trained LSA first and the one-step optimum second", () => {
     const r = trainRequest(DEFAULT_TRAIN);
     expect(r).toMatchObject({ d: 10, n: 10, x: 'uniform', x_range: 0.5, seed: 1 });
-    expect(r.learners[0]).toMatchObject({ name: 'lsa', layers: 1, train: { steps: 1000, batch: 2048, lr: 0.001, seed: 1, log_every: 20 } });
-    expect(r.learners[1]).toMatchObject({ name: 'gd', steps: 1, eta: 'optimal' });
+    expect(r.learners[0]).toMatchObject({ name: 'lsa', layers: 1, train: { steps: 1000, batch: 2048, lr: 0.001, schedule: 'constant', seed: 1, log_every: 20 } });
+    expect(r.learners[0]!.parameterization).toBeUndefined();
+    expect(r.learners[1]).toEqual({ name: 'preconditioned_gd', gamma: 'optimal' });
+  });
+  it('in the ZFB setting trains the sparse parameterisation on anisotropic noisy inputs with a cosine schedule', () => {
+    const zfb = TRAIN_SETTINGS[1]!;
+    const r = trainRequest(zfb.defaults, zfb);
+    expect(r).toMatchObject({ d: 5, n: 20, cov_eigs: [0.25, 0.5, 1, 2, 4], noise: 0.1 });
+    expect(r.learners[0]).toMatchObject({ name: 'lsa', parameterization: 'sparse', train: { steps: 600, batch: 1024, lr: 0.003, schedule: 'cosine' } });
   });
   it('checks its controls', () => {
     expect(checkControl('steps', 0)).toContain('between');
@@ -99,11 +118,16 @@ describe('the V2 summary', () => {
 
 describe('V3 weights', () => {
   it('the construction has I on the x-block of W_KQ and −η/N at W_PV[y, y]', () => {
-    const w = constructedWeights(3, 10, 6);
+    const w = constructedWeights(10, [6, 6, 6]);
     expect(w.wKQ).toEqual([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 0]]);
     expect(w.wPV[3]![3]).toBeCloseTo(-0.6, 15);
     expect(w.wPV.flat().filter((v) => v !== 0)).toHaveLength(1);
     expect(diagonalProduct(w)).toBeCloseTo(-0.6, 15);
+  });
+  it('for a preconditioner, −N·(W_KQ)ᵢᵢ·(W_PV)_yy of the construction is Γᵢ', () => {
+    const gamma = [1.5, 0.7, 0.2];
+    const got = learnedGammaDiag(constructedWeights(20, gamma), 20);
+    got.forEach((g, i) => expect(g).toBeCloseTo(gamma[i]!, 14));
   });
   it('rescaling by c keeps every product (W_KQ)ᵢᵢ·(W_PV)_yy', () => {
     const w = { wKQ: [[0.7, 0.01], [0.02, 0.0]], wPV: [[0.0, 0.0], [0.003, -0.85]] };
