@@ -40,6 +40,8 @@ pub mod stream {
     pub const ICL_MODEL: u64 = 14;
     /// In-context regression: the noise of the query labels a model is trained on.
     pub const ICL_QUERY_NOISE: u64 = 15;
+    /// In-context forecasting: AR(p) coefficients and noise.
+    pub const ICL_AR: u64 = 16;
 }
 
 /// A deterministic random stream.

@@ -3,6 +3,7 @@
 //! with its GD construction, the closed forms of their risks, and the gated-RNN construction that
 //! equals causal linear attention. The CPU reference in f64; `attnscope icl` serves it.
 
+pub mod ar;
 pub mod closed_form;
 pub mod learner_spec;
 pub mod learners;

@@ -1,0 +1,168 @@
+//! AR(p) time series for in-context forecasting (icl.md §1.8, Zhou et al. 2025):
+//! `x_t = Σ_k φ_k x_{t−k} + ε_t`, `ε ~ N(0, σ²)`, with φ drawn from U(−0.9, 0.9)^p and rejected
+//! until the process is stationary (every eigenvalue of the companion matrix inside the unit
+//! circle, i.e. every root of `1 − Σ φ_k z^k` outside it). The baseline is least squares on the
+//! history's lags (OLS-AR(p)); the one-step forecast MSE of the true φ is σ², the floor every
+//! in-context forecaster (an LSA included) stays above.
+
+use crate::rng::SeededRng;
+use nalgebra::{DMatrix, DVector};
+
+/// Steps run from a zero state before the recorded series starts (the state forgets its start
+/// like ρ^t, ρ < 1 the companion matrix's spectral radius).
+pub const BURN_IN: usize = 500;
+
+/// The largest eigenvalue modulus of the companion matrix of `phi`.
+pub fn spectral_radius(phi: &[f64]) -> f64 {
+    let p = phi.len();
+    if p == 0 {
+        return 0.0;
+    }
+    let mut companion = DMatrix::zeros(p, p);
+    for (k, &f) in phi.iter().enumerate() {
+        companion[(0, k)] = f;
+    }
+    for i in 1..p {
+        companion[(i, i - 1)] = 1.0;
+    }
+    companion
+        .complex_eigenvalues()
+        .iter()
+        .map(|z| z.norm())
+        .fold(0.0, f64::max)
+}
+
+/// Stationary coefficients: φ ~ U(−0.9, 0.9)^p, redrawn until the spectral radius is below 1.
+pub fn stationary_phi(p: usize, rng: &mut SeededRng) -> Vec<f64> {
+    loop {
+        let phi: Vec<f64> = (0..p).map(|_| 0.9 * (2.0 * rng.uniform() - 1.0)).collect();
+        if spectral_radius(&phi) < 1.0 {
+            return phi;
+        }
+    }
+}
+
+/// `len` values of the process after `BURN_IN` steps from zero.
+pub fn series(phi: &[f64], sigma: f64, len: usize, rng: &mut SeededRng) -> Vec<f64> {
+    let p = phi.len();
+    let mut x = vec![0.0; p];
+    for _ in 0..BURN_IN + len {
+        let t = x.len();
+        let next: f64 = phi
+            .iter()
+            .enumerate()
+            .map(|(k, f)| f * x[t - 1 - k])
+            .sum::<f64>()
+            + sigma * rng.normal();
+        x.push(next);
+    }
+    x.split_off(p + BURN_IN)
+}
+
+/// Least squares of `x_t` on `(x_{t−1}, …, x_{t−p})` over the history (`None` with fewer than
+/// `p + 1` rows or a singular design).
+pub fn fit_ols(history: &[f64], p: usize) -> Option<Vec<f64>> {
+    let rows = history.len().checked_sub(p)?;
+    if rows == 0 {
+        return None;
+    }
+    let design = DMatrix::from_fn(rows, p, |r, k| history[r + p - 1 - k]);
+    let target = DVector::from_fn(rows, |r, _| history[r + p]);
+    let gram = design.transpose() * &design;
+    let rhs = design.transpose() * target;
+    gram.cholesky()
+        .map(|c| c.solve(&rhs).iter().copied().collect())
+}
+
+/// The one-step forecast of the value after `history` with coefficients `phi`.
+pub fn forecast(history: &[f64], phi: &[f64]) -> f64 {
+    let t = history.len();
+    phi.iter()
+        .enumerate()
+        .filter(|(k, _)| *k < t)
+        .map(|(k, f)| f * history[t - 1 - k])
+        .sum()
+}
+
+/// One point of the forecasting curve: at history length `n`, the mean squared one-step error
+/// of OLS-AR(p) fitted on the history and of the true φ (teacher forcing), over the series.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ForecastPoint {
+    /// History length.
+    pub n: usize,
+    /// OLS-AR(p) fitted on the history.
+    pub ols_mse: f64,
+    /// Its standard error.
+    pub ols_se: f64,
+    /// The true coefficients (expected value σ²).
+    pub true_mse: f64,
+    /// `ols_mse − true_mse`, averaged per series (common random numbers).
+    pub excess: f64,
+    /// Its standard error.
+    pub excess_se: f64,
+}
+
+/// Running sums of a quantity and its square.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sums {
+    sum: f64,
+    squares: f64,
+}
+
+impl Sums {
+    fn push(&mut self, x: f64) {
+        self.sum += x;
+        self.squares += x * x;
+    }
+    /// Mean and standard error over `count` values.
+    fn mean_se(&self, count: f64) -> (f64, f64) {
+        let mean = self.sum / count;
+        let var = (self.squares / count - mean * mean).max(0.0);
+        (mean, (var / count).sqrt())
+    }
+}
+
+/// The curve over `histories` (each ≥ p + 1), from `count` seeded processes (each with its own
+/// stationary φ and noise).
+pub fn forecast_curve(
+    p: usize,
+    sigma: f64,
+    histories: &[usize],
+    count: usize,
+    seed: u64,
+) -> Vec<ForecastPoint> {
+    let longest = histories.iter().copied().max().unwrap_or(0);
+    let mut rng = SeededRng::new(seed, crate::rng::stream::ICL_AR);
+    let mut sums = vec![[Sums::default(); 3]; histories.len()];
+    for _ in 0..count {
+        let phi = stationary_phi(p, &mut rng);
+        let x = series(&phi, sigma, longest + 1, &mut rng);
+        for (slot, &n) in sums.iter_mut().zip(histories) {
+            let history = &x[..n];
+            let truth = x[n];
+            let ols = fit_ols(history, p).map_or(0.0, |f| forecast(history, &f));
+            let e_ols = (ols - truth).powi(2);
+            let e_true = (forecast(history, &phi) - truth).powi(2);
+            slot[0].push(e_ols);
+            slot[1].push(e_true);
+            slot[2].push(e_ols - e_true);
+        }
+    }
+    let c = count.max(1) as f64;
+    histories
+        .iter()
+        .zip(sums)
+        .map(|(&n, [ols, truth, diff])| {
+            let (ols_mse, ols_se) = ols.mean_se(c);
+            let (excess, excess_se) = diff.mean_se(c);
+            ForecastPoint {
+                n,
+                ols_mse,
+                ols_se,
+                true_mse: truth.mean_se(c).0,
+                excess,
+                excess_se,
+            }
+        })
+        .collect()
+}
