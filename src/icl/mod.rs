@@ -9,8 +9,11 @@ pub mod learners;
 pub mod lsa;
 pub mod request;
 pub mod rnn;
+pub mod rnn_panel;
 pub mod run;
 pub mod tasks;
+pub mod trajectory;
+pub mod trajectory_spec;
 
 pub use request::IclRequest;
 pub use run::{evaluate, IclResponse};
