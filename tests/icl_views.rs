@@ -387,6 +387,10 @@ fn view_objects_reject_bad_fields_by_name() {
         "trajectory.gd_pp.gammas[1]"
     );
     assert_eq!(field(rnn(json!({"decay": 0.0}))), "rnn.decay");
+    assert_eq!(
+        field(json!({"d": 2, "n": 1000, "trajectory": {"steps": 100}})),
+        "trajectory.steps"
+    );
     assert_eq!(field(rnn(json!({"decay": 1.5}))), "rnn.decay");
     assert_eq!(field(rnn(json!({"steps": 12}))), "rnn.steps");
     assert_eq!(

@@ -186,7 +186,7 @@ impl IclRequest {
         }
         let trajectory = raw
             .trajectory
-            .map(|v| TrajectorySpec::parse(v, raw.d))
+            .map(|v| TrajectorySpec::parse(v, raw.d, raw.n))
             .transpose()?;
         let rnn = raw.rnn.map(|v| RnnPanelSpec::parse(v, raw.n)).transpose()?;
         let learners = raw

@@ -82,13 +82,15 @@ impl RnnPanelSpec {
     /// Parses `request.rnn`; `n` is the request's context length (the sequence has n + 1 tokens).
     pub fn parse(value: Value, n: usize) -> Result<RnnPanelSpec> {
         let raw: RawRnn = params_from_value("rnn", value)?;
-        check_range(
-            "rnn.decay",
-            raw.decay,
-            f64::MIN_POSITIVE,
-            1.0,
-            "λ in (0, 1]",
-        )?;
+        check_range("rnn.decay", raw.decay, 0.0, 1.0, "the recurrence's decay λ")?;
+        if raw.decay == 0.0 {
+            return Err(Error::Limit {
+                field: "rnn.decay".into(),
+                value: "0".into(),
+                range: "(0, 1]".into(),
+                why: "λ = 0 keeps no memory at all".into(),
+            });
+        }
         let longest = (n + 1).min(MAX_STEPS);
         if let Some(steps) = raw.steps {
             check_size(
@@ -217,6 +219,7 @@ pub fn causal_linear_attention(
 
 /// Streams the first task of `tasks` (from `seed`) through the gated RNN.
 pub fn rnn_panel(spec: &RnnPanelSpec, tasks: &TaskDistribution, seed: u64) -> RnnPanel {
+    // `sample(1, ..)` always holds exactly one task (the stream is endless).
     let task = tasks.sample(1, seed).remove(0);
     let (d, n) = (tasks.d, tasks.n);
     let steps = spec.steps.unwrap_or(n + 1);

@@ -190,7 +190,7 @@ fn streaming(spec: &TrajectorySpec, tasks: &TaskDistribution, seed: u64) -> Stre
         n: spec.stream,
         ..tasks.clone()
     };
-    let full = long.sample(1, seed).remove(0);
+    let full = long.sample(1, seed).remove(0); // exactly one task
     let mut out = StreamingPath {
         k: Vec::new(),
         ols: Vec::new(),
@@ -220,6 +220,7 @@ fn streaming(spec: &TrajectorySpec, tasks: &TaskDistribution, seed: u64) -> Stre
 
 /// Computes V5's data on the first task of `tasks` drawn from `seed`.
 pub fn trajectory(spec: &TrajectorySpec, tasks: &TaskDistribution, seed: u64) -> Trajectory {
+    // `sample(1, ..)` always holds exactly one task (the stream is endless).
     let task = tasks.sample(1, seed).remove(0);
     let d = tasks.d;
     let moments = Moments::of(tasks);

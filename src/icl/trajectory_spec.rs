@@ -13,6 +13,8 @@ pub const MAX_STEPS: usize = 200;
 pub const MAX_RIDGE_POINTS: usize = 400;
 /// The most context examples of the streaming panel.
 pub const MAX_STREAM: usize = 256;
+/// `steps · n²` above this is refused: each LSA layer costs O(N²), three passes per layer.
+pub const MAX_WORK: usize = 50_000_000;
 /// Accepted step sizes η and GD++ γ (the page's sliders stay far inside).
 const STEP_RANGE: (f64, f64) = (0.0, 1e3);
 /// Accepted ridge λ (the grid's ends).
@@ -100,8 +102,8 @@ fn check_step(field: &str, value: f64) -> Result<()> {
 }
 
 impl TrajectorySpec {
-    /// Parses `request.trajectory`; `d` is the request's input dimension (the view is 2-D).
-    pub fn parse(value: Value, d: usize) -> Result<TrajectorySpec> {
+    /// Parses `request.trajectory`; `d` and `n` are the request's (the view is 2-D).
+    pub fn parse(value: Value, d: usize, n: usize) -> Result<TrajectorySpec> {
         if d != 2 {
             return Err(Error::invalid(
                 "d",
@@ -127,6 +129,14 @@ impl TrajectorySpec {
             MAX_STREAM,
             "context examples of the streaming panel",
         )?;
+        if raw.steps.saturating_mul(n).saturating_mul(n) > MAX_WORK {
+            return Err(Error::Limit {
+                field: "trajectory.steps".into(),
+                value: format!("steps · n² = {}", raw.steps.saturating_mul(n * n)),
+                range: format!("at most {MAX_WORK}"),
+                why: "the constructed LSA stack's work (O(N²) a layer)".into(),
+            });
+        }
         if let Some(eta) = raw.eta {
             check_step("trajectory.eta", eta)?;
         }
