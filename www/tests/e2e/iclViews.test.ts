@@ -108,6 +108,19 @@ describe('AttnScope ICL views V5 and V10 (built site)', () => {
     await waitReady('v5');
   });
 
+  it('V5: the N = d = 2 preset redraws on its own request, and GD there is still far from least squares after 10 steps', async () => {
+    await page.click('[data-testid="icl-v5-n-equals-d"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="icl-request-json"][data-view="v5"]')?.getAttribute('data-request')?.includes('"n":2,'), undefined, { timeout: VIEW_MS });
+    await waitReady('v5');
+    const cli = await checkTrajectoryAgainstCli(10);
+    // Two noisy pairs in d = 2: least squares interpolates (L = 0), and the flat direction of H leaves GD well above it.
+    expect(cli.loss.minimum).toBeLessThan(1e-20);
+    expect(cli.gd_loss[10]!).toBeGreaterThan(1e-4);
+    await page.fill('#icl-v5-n', '10');
+    await page.waitForFunction(() => document.querySelector('[data-testid="icl-request-json"][data-view="v5"]')?.getAttribute('data-request')?.includes('"n":10,'), undefined, { timeout: VIEW_MS });
+    await waitReady('v5');
+  });
+
   it('V5: a bad N is named next to its box, the core’s σ limit next to σ, and the view recovers', async () => {
     await page.fill('#icl-v5-n', '0');
     await expect.poll(() => page.textContent('[data-testid="error-icl-v5-n"]')).toContain('N must be');
