@@ -10,10 +10,13 @@ pub mod learners;
 pub mod lsa;
 pub mod request;
 pub mod rnn;
+pub mod rnn_panel;
 pub mod run;
 pub mod session;
 pub mod tasks;
 pub mod train;
+pub mod trajectory;
+pub mod trajectory_spec;
 
 pub use request::IclRequest;
 pub use run::{evaluate, IclResponse};

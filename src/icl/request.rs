@@ -3,7 +3,9 @@
 //! dotted field, e.g. `learners[1].eta`).
 
 use super::learner_spec::{learner, LearnerSpec};
+use super::rnn_panel::RnnPanelSpec;
 use super::tasks::{random_rotation, Inputs, Prior, TaskDistribution};
+use super::trajectory_spec::TrajectorySpec;
 use crate::catalog::Range;
 use crate::error::{Error, Result};
 use crate::schema::parse::{check_size, params_from_value};
@@ -51,7 +53,10 @@ struct RawRequest {
     tasks: usize,
     #[serde(default)]
     lengths: Vec<usize>,
+    #[serde(default)]
     learners: Vec<Value>,
+    trajectory: Option<Value>,
+    rnn: Option<Value>,
 }
 
 fn gaussian() -> String {
@@ -81,6 +86,10 @@ pub struct IclRequest {
     /// Test prompt lengths M at which one-step learners' closed-form risk is also reported
     /// (length generalisation, icl.md F4c).
     pub lengths: Vec<usize>,
+    /// View V5's trajectory in the plane (d = 2), when asked for.
+    pub trajectory: Option<TrajectorySpec>,
+    /// View V10's RNN panel, when asked for.
+    pub rnn: Option<RnnPanelSpec>,
 }
 
 impl IclRequest {
@@ -169,9 +178,17 @@ impl IclRequest {
                 "a test prompt length",
             )?;
         }
-        if raw.learners.is_empty() {
-            return Err(Error::invalid("learners", "at least one learner"));
+        if raw.learners.is_empty() && raw.trajectory.is_none() && raw.rnn.is_none() {
+            return Err(Error::invalid(
+                "learners",
+                "at least one learner (or a trajectory or rnn view)",
+            ));
         }
+        let trajectory = raw
+            .trajectory
+            .map(|v| TrajectorySpec::parse(v, raw.d, raw.n))
+            .transpose()?;
+        let rnn = raw.rnn.map(|v| RnnPanelSpec::parse(v, raw.n)).transpose()?;
         let learners = raw
             .learners
             .iter()
@@ -190,6 +207,8 @@ impl IclRequest {
             seed: raw.seed,
             learners,
             lengths: raw.lengths,
+            trajectory,
+            rnn,
         })
     }
 }

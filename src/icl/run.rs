@@ -7,9 +7,11 @@ use super::learner_spec::{LearnerSpec, Step};
 use super::learners::{fit_shared_step, Learner};
 use super::lsa::LsaLayer;
 use super::request::IclRequest;
+use super::rnn_panel::{rnn_panel, RnnPanel};
 use super::session::IclSession;
 use super::tasks::{Prior, Task};
 use super::train::Trainer;
+use super::trajectory::{trajectory, Trajectory};
 use crate::error::Result;
 use nalgebra::{DMatrix, SymmetricEigen};
 use serde::Serialize;
@@ -60,6 +62,12 @@ pub struct IclResponse {
     pub cov_eigs: Vec<f64>,
     /// One result per requested learner, in order.
     pub learners: Vec<LearnerResult>,
+    /// View V5's trajectory, when the request asked for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trajectory: Option<Trajectory>,
+    /// View V10's RNN panel, when the request asked for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rnn: Option<RnnPanel>,
 }
 
 /// Welford's running mean and variance.
@@ -348,7 +356,9 @@ pub(crate) fn score(req: &IclRequest, trained: &[Option<Trainer>]) -> Result<Icl
     let mut risk = vec![Running::default(); prepared.len()];
     let mut trace = vec![Running::default(); prepared.len()];
     let mut twin_gap = vec![0.0f64; prepared.len()];
-    for task in req.tasks.stream(req.seed).take(req.count) {
+    // Without learners (a request for the trajectory or RNN views only) there is nothing to score.
+    let scored = if prepared.is_empty() { 0 } else { req.count };
+    for task in req.tasks.stream(req.seed).take(scored) {
         let target = task.target();
         for (i, p) in prepared.iter().enumerate() {
             let y = p.learner.predict(&task);
@@ -405,5 +415,13 @@ pub(crate) fn score(req: &IclRequest, trained: &[Option<Trainer>]) -> Result<Icl
         zero_predictor_risk: moments.zero_risk(),
         cov_eigs: req.tasks.eigenvalues(),
         learners,
+        trajectory: req
+            .trajectory
+            .as_ref()
+            .map(|spec| trajectory(spec, &req.tasks, req.seed)),
+        rnn: req
+            .rnn
+            .as_ref()
+            .map(|spec| rnn_panel(spec, &req.tasks, req.seed)),
     })
 }

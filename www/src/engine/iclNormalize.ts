@@ -1,5 +1,6 @@
 // Turns what the core's iclEvaluate hands back into the typed IclResponse, checking every field it reads.
 import type { IclLearnerResult, IclParams, IclResponse } from './iclTypes';
+import { toRnnPanel, toTrajectory } from './iclViewNormalize';
 import { toPlain } from './normalize';
 
 type Obj = Record<string, unknown>;
@@ -89,5 +90,7 @@ export function toIclResponse(raw: unknown): IclResponse {
     zero_predictor_risk: num(o, 'zero_predictor_risk', 'icl response'),
     cov_eigs: numbers(o.cov_eigs) ?? [],
     learners: o.learners.map(toLearner),
+    ...(o.trajectory ? { trajectory: toTrajectory(o.trajectory) } : {}),
+    ...(o.rnn ? { rnn: toRnnPanel(o.rnn) } : {}),
   };
 }

@@ -1,4 +1,5 @@
 // The in-context regression contract with the wasm core (`iclEvaluate`, the same JSON as `attnscope icl`).
+import type { IclRnnSpec, IclTrajectorySpec, RnnPanelData, Trajectory } from './iclViewTypes';
 
 /** The learners the core scores on the same seeded tasks (icl.md §2). */
 export type IclLearnerName = 'gd' | 'preconditioned_gd' | 'gd_pp' | 'ridge' | 'ols' | 'averaging' | 'knn' | 'lsa' | 'softmax_tf';
@@ -60,7 +61,12 @@ export type IclRequest = {
   tasks?: number;
   /** Test prompt lengths M for one-step learners' closed-form risk (≤ 256 of them, each ≤ 10⁹). */
   lengths?: number[];
+  /** May be empty when the request asks for a view object (trajectory, rnn). */
   learners: IclLearnerSpec[];
+  /** V5's trajectory in the plane (d = 2). */
+  trajectory?: IclTrajectorySpec;
+  /** V10's RNN panel. */
+  rnn?: IclRnnSpec;
 };
 
 /**
@@ -102,4 +108,7 @@ export type IclResponse = {
   zero_predictor_risk: number;
   cov_eigs: number[];
   learners: IclLearnerResult[];
+  /** Present when the request asked for it. */
+  trajectory?: Trajectory;
+  rnn?: RnnPanelData;
 };

@@ -5,6 +5,22 @@ export type MarkerShape = 'circle' | 'square' | 'triangle' | 'diamond' | 'cross'
 
 export type XY = { x: number; y: number };
 
+/** The SVG path of a marker shape of radius `r`, centred on (0, 0). */
+export function markerPath(shape: MarkerShape, r = 4): string {
+  switch (shape) {
+    case 'square':
+      return `M${-r},${-r}h${2 * r}v${2 * r}h${-2 * r}Z`;
+    case 'triangle':
+      return `M0,${-r * 1.2}L${r * 1.1},${r * 0.8}L${-r * 1.1},${r * 0.8}Z`;
+    case 'diamond':
+      return `M0,${-r * 1.3}L${r * 1.1},0L0,${r * 1.3}L${-r * 1.1},0Z`;
+    case 'cross':
+      return `M${-r},${-r}L${r},${r}M${-r},${r}L${r},${-r}`;
+    default:
+      return `M${-r},0a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0Z`;
+  }
+}
+
 /** A Monte Carlo estimate: y ± se. `shown`, `lo` and `hi` are clamped to the y axis; `clipped` says y is above it. */
 export type Estimate = { x: number; y: number; se: number; shown: number; lo: number; hi: number; clipped: boolean };
 
