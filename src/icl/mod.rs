@@ -8,6 +8,7 @@ pub mod closed_form;
 pub mod learner_spec;
 pub mod learners;
 pub mod lsa;
+pub mod prepare;
 pub mod request;
 pub mod rnn;
 pub mod rnn_panel;
