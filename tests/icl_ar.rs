@@ -107,3 +107,40 @@ fn ols_forecasts_stay_above_the_noise_floor_with_an_excess_like_p_over_n() {
         );
     }
 }
+
+#[test]
+fn the_icl_request_serves_the_forecasting_curve_and_names_bad_fields() {
+    use attnscope::icl::{evaluate, IclRequest};
+    use serde_json::json;
+    let request = IclRequest::from_value(json!({
+        "d": 1, "n": 1, "seed": 5, "learners": [],
+        "ar": {"p": 2, "sigma": 0.1, "histories": [10, 40], "series": 300}
+    }))
+    .unwrap();
+    let response = evaluate(&request).unwrap();
+    let panel = response.ar.unwrap();
+    assert_eq!(panel.curve, forecast_curve(2, 0.1, &[10, 40], 300, 5));
+    assert!((panel.noise_variance - 0.01).abs() < 1e-15);
+    // Defaults: Zhou et al.'s p = 3, σ = 0.05, histories p + {5, 25, 50, 100, 200}.
+    let defaults =
+        IclRequest::from_value(json!({"d": 1, "n": 1, "learners": [], "ar": {}})).unwrap();
+    let spec = defaults.ar.unwrap();
+    assert_eq!(
+        (spec.p, spec.sigma, spec.histories),
+        (3, 0.05, vec![8, 28, 53, 103, 203])
+    );
+    for (ar, field) in [
+        (json!({"p": 3, "histories": [3]}), "ar.histories[0]"),
+        (json!({"p": 0}), "ar.p"),
+        (json!({"sigma": -1}), "ar.sigma"),
+        (json!({"lags": 2}), "ar"),
+        (
+            json!({"series": 1000000, "histories": [10000, 10000]}),
+            "ar.series",
+        ),
+    ] {
+        let err =
+            IclRequest::from_value(json!({"d": 1, "n": 1, "learners": [], "ar": ar})).unwrap_err();
+        assert!(err.to_string().contains(field), "{ar}: {err}");
+    }
+}

@@ -166,3 +166,125 @@ pub fn forecast_curve(
         })
         .collect()
 }
+
+/// `{"ar": {"p": 3, "sigma": 0.05, "histories": [8, 28, 53, 103, 203], "series": 2000}}` in an
+/// ICL request: the forecasting curve of OLS-AR(p) against the true φ (icl.md V10's time-series
+/// panel), from the request's seed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArSpec {
+    /// The order p.
+    pub p: usize,
+    /// The noise σ.
+    pub sigma: f64,
+    /// History lengths n (each > p).
+    pub histories: Vec<usize>,
+    /// Seeded processes averaged over.
+    pub series: usize,
+}
+
+/// The largest order.
+pub const MAX_P: usize = 16;
+/// The longest history.
+pub const MAX_HISTORY: usize = 10_000;
+/// `series · (Σ histories) · p` above this is refused.
+pub const MAX_AR_WORK: usize = 200_000_000;
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAr {
+    #[serde(default = "three")]
+    p: usize,
+    #[serde(default = "five_hundredths")]
+    sigma: f64,
+    histories: Option<Vec<usize>>,
+    #[serde(default = "two_thousand")]
+    series: usize,
+}
+fn three() -> usize {
+    3
+}
+fn five_hundredths() -> f64 {
+    0.05
+}
+fn two_thousand() -> usize {
+    2_000
+}
+
+impl ArSpec {
+    /// Parses the `ar` object (defaults: Zhou et al.'s p = 3, σ = 0.05, histories p + {5, 25, 50,
+    /// 100, 200}).
+    pub fn parse(value: serde_json::Value) -> crate::Result<ArSpec> {
+        use crate::schema::parse::{check_size, params_from_value};
+        let raw: RawAr = params_from_value("ar", value)?;
+        check_size("ar.p", raw.p, MAX_P, "the AR order")?;
+        check_size("ar.series", raw.series, 1_000_000, "seeded processes")?;
+        crate::catalog::Range {
+            min: 1e-6,
+            max: 1e3,
+        }
+        .check_field("ar.sigma", raw.sigma)?;
+        let histories = raw
+            .histories
+            .unwrap_or_else(|| [5, 25, 50, 100, 200].iter().map(|h| raw.p + h).collect());
+        if histories.is_empty() || histories.len() > 64 {
+            return Err(crate::Error::invalid(
+                "ar.histories",
+                "1 to 64 history lengths",
+            ));
+        }
+        for (i, &n) in histories.iter().enumerate() {
+            if n <= raw.p || n > MAX_HISTORY {
+                return Err(crate::Error::Limit {
+                    field: format!("ar.histories[{i}]"),
+                    value: n.to_string(),
+                    range: format!("{} to {MAX_HISTORY} (more than p lags)", raw.p + 1),
+                    why: "a history to fit p coefficients on".into(),
+                });
+            }
+        }
+        let work = raw
+            .series
+            .saturating_mul(histories.iter().sum::<usize>())
+            .saturating_mul(raw.p.max(1));
+        if work > MAX_AR_WORK {
+            return Err(crate::Error::Limit {
+                field: "ar.series".into(),
+                value: format!("series · Σ histories · p = {work}"),
+                range: format!("at most {MAX_AR_WORK}"),
+                why: "the forecasting work of one request".into(),
+            });
+        }
+        Ok(ArSpec {
+            p: raw.p,
+            sigma: raw.sigma,
+            histories,
+            series: raw.series,
+        })
+    }
+}
+
+/// The `ar` part of a response.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ArPanel {
+    /// The order p.
+    pub p: usize,
+    /// The noise σ.
+    pub sigma: f64,
+    /// σ², the one-step MSE of the true coefficients.
+    pub noise_variance: f64,
+    /// Processes averaged over.
+    pub series: usize,
+    /// One point per history length.
+    pub curve: Vec<ForecastPoint>,
+}
+
+/// Computes the panel of `spec` from `seed`.
+pub fn ar_panel(spec: &ArSpec, seed: u64) -> ArPanel {
+    ArPanel {
+        p: spec.p,
+        sigma: spec.sigma,
+        noise_variance: spec.sigma * spec.sigma,
+        series: spec.series,
+        curve: forecast_curve(spec.p, spec.sigma, &spec.histories, spec.series, seed),
+    }
+}

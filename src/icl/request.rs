@@ -2,6 +2,7 @@
 //! distribution, the Monte Carlo size and the learners, parsed strictly (every error names its
 //! dotted field, e.g. `learners[1].eta`).
 
+use super::ar::ArSpec;
 use super::learner_spec::{learner, LearnerSpec};
 use super::rnn_panel::RnnPanelSpec;
 use super::tasks::{random_rotation, Inputs, Prior, TaskDistribution};
@@ -57,6 +58,7 @@ struct RawRequest {
     learners: Vec<Value>,
     trajectory: Option<Value>,
     rnn: Option<Value>,
+    ar: Option<Value>,
 }
 
 fn gaussian() -> String {
@@ -90,6 +92,8 @@ pub struct IclRequest {
     pub trajectory: Option<TrajectorySpec>,
     /// View V10's RNN panel, when asked for.
     pub rnn: Option<RnnPanelSpec>,
+    /// V10's time-series panel (AR(p) forecasting), when asked for.
+    pub ar: Option<ArSpec>,
 }
 
 impl IclRequest {
@@ -178,10 +182,14 @@ impl IclRequest {
                 "a test prompt length",
             )?;
         }
-        if raw.learners.is_empty() && raw.trajectory.is_none() && raw.rnn.is_none() {
+        if raw.learners.is_empty()
+            && raw.trajectory.is_none()
+            && raw.rnn.is_none()
+            && raw.ar.is_none()
+        {
             return Err(Error::invalid(
                 "learners",
-                "at least one learner (or a trajectory or rnn view)",
+                "at least one learner (or a trajectory, rnn or ar view)",
             ));
         }
         let trajectory = raw
@@ -189,6 +197,7 @@ impl IclRequest {
             .map(|v| TrajectorySpec::parse(v, raw.d, raw.n))
             .transpose()?;
         let rnn = raw.rnn.map(|v| RnnPanelSpec::parse(v, raw.n)).transpose()?;
+        let ar = raw.ar.map(ArSpec::parse).transpose()?;
         let learners = raw
             .learners
             .iter()
@@ -209,6 +218,7 @@ impl IclRequest {
             lengths: raw.lengths,
             trajectory,
             rnn,
+            ar,
         })
     }
 }

@@ -2,6 +2,7 @@
 //! (common random numbers) by Monte Carlo of the excess risk `E[(ŷ − w·x_q)²]`, next to its closed
 //! form where one exists (icl.md F1–F5).
 
+use super::ar::{ar_panel, ArPanel};
 use super::closed_form::Moments;
 use super::learner_spec::{LearnerSpec, Step};
 use super::prepare::{prepare, Prepared};
@@ -66,6 +67,9 @@ pub struct IclResponse {
     /// View V10's RNN panel, when the request asked for it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rnn: Option<RnnPanel>,
+    /// V10's time-series panel, when the request asked for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ar: Option<ArPanel>,
 }
 
 /// Welford's running mean and variance.
@@ -193,5 +197,6 @@ pub(crate) fn score(req: &IclRequest, trained: &[Option<Trainer>]) -> Result<Icl
             .rnn
             .as_ref()
             .map(|spec| rnn_panel(spec, &req.tasks, req.seed)),
+        ar: req.ar.as_ref().map(|spec| ar_panel(spec, req.seed)),
     })
 }

@@ -1,5 +1,5 @@
 // Turns what the core's iclEvaluate hands back into the typed IclResponse, checking every field it reads.
-import type { IclLearnerResult, IclParams, IclResponse } from './iclTypes';
+import type { ArPanel, ForecastPoint, IclLearnerResult, IclParams, IclResponse } from './iclTypes';
 import { toRnnPanel, toTrajectory } from './iclViewNormalize';
 import { toPlain } from './normalize';
 
@@ -78,6 +78,18 @@ function toLearner(value: unknown, i: number): IclLearnerResult {
   };
 }
 
+/** The AR(p) forecasting panel, every number checked. */
+export function toArPanel(value: unknown): ArPanel {
+  const o = asObj(value, 'ar');
+  if (!Array.isArray(o.curve)) throw new Error('engine: ar.curve is not an array');
+  const keys = ['n', 'ols_mse', 'ols_se', 'true_mse', 'excess', 'excess_se'] as const;
+  const curve = o.curve.map((p, i) => {
+    const q = asObj(p, `ar.curve[${i}]`);
+    return Object.fromEntries(keys.map((k) => [k, num(q, k, `ar.curve[${i}]`)])) as ForecastPoint;
+  });
+  return { p: num(o, 'p', 'ar'), sigma: num(o, 'sigma', 'ar'), noise_variance: num(o, 'noise_variance', 'ar'), series: num(o, 'series', 'ar'), curve };
+}
+
 export function toIclResponse(raw: unknown): IclResponse {
   const o = asObj(toPlain(raw), 'icl response');
   if (!Array.isArray(o.learners)) throw new Error('engine: icl response.learners is not an array');
@@ -92,5 +104,6 @@ export function toIclResponse(raw: unknown): IclResponse {
     learners: o.learners.map(toLearner),
     ...(o.trajectory ? { trajectory: toTrajectory(o.trajectory) } : {}),
     ...(o.rnn ? { rnn: toRnnPanel(o.rnn) } : {}),
+    ...(o.ar ? { ar: toArPanel(o.ar) } : {}),
   };
 }

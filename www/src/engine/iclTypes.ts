@@ -67,6 +67,8 @@ export type IclRequest = {
   trajectory?: IclTrajectorySpec;
   /** V10's RNN panel. */
   rnn?: IclRnnSpec;
+  /** V10's time-series panel: AR(p) forecasting (defaults p = 3, σ = 0.05, histories p + {5, 25, 50, 100, 200}). */
+  ar?: { p?: number; sigma?: number; histories?: number[]; series?: number };
 };
 
 /**
@@ -111,4 +113,11 @@ export type IclResponse = {
   /** Present when the request asked for it. */
   trajectory?: Trajectory;
   rnn?: RnnPanelData;
+  ar?: ArPanel;
 };
+
+/** One history length of the forecasting curve: OLS-AR(p) and the true φ, one-step squared error (teacher forcing). */
+export type ForecastPoint = { n: number; ols_mse: number; ols_se: number; true_mse: number; excess: number; excess_se: number };
+
+/** V10's time-series panel. */
+export type ArPanel = { p: number; sigma: number; noise_variance: number; series: number; curve: ForecastPoint[] };

@@ -86,6 +86,17 @@ describe('AttnScope: training in the page (V2, V3)', () => {
     expect(errors).toEqual([]);
   }, 240_000);
 
+  it('V10’s time series: the forecasting curve equals `attnscope icl` on the page’s request', async () => {
+    await page.waitForSelector('[data-testid="icl-v10-ar"][data-state="ready"]', { timeout: 120_000, state: 'attached' });
+    const request = JSON.parse(await attr('[data-testid="icl-request-json"][data-view="v10-ar"]', 'data-request')) as Record<string, unknown>;
+    const cli = runIclCli(CLI, request) as unknown as { ar: { noise_variance: number; p: number; curve: { n: number; ols_mse: number }[] } };
+    const last = cli.ar.curve.at(-1)!;
+    expect(Math.abs((await num('[data-testid="icl-ar-last"]')) - last.ols_mse / cli.ar.noise_variance)).toBeLessThan(1e-9);
+    // Above the floor, within a few per cent of the classical excess at n = 203.
+    expect(last.ols_mse / cli.ar.noise_variance).toBeGreaterThan(1);
+    expect(await page.$$eval('[data-testid="icl-ar-chart"] path[data-series-id]', (p) => p.length)).toBeGreaterThanOrEqual(2);
+  }, 180_000);
+
   it('pausing holds the step, resuming continues, cancelling stops it for good', async () => {
     await page.fill('#icl-train-steps', '20000');
     await page.click('[data-testid="icl-v2-train"]');
