@@ -90,6 +90,7 @@ async fn webgpu_kernels_match_the_cpu_reference() {
         (json!({"name": "hedgehog", "form": "softmax"}), &both[..]),
         (json!({"name": "lln", "block": 5}), &both[..]),
         (json!({"name": "flowformer"}), &both[..]),
+        (json!({"name": "mhla", "blocks": 1}), &both[..]),
         (json!({"name": "rala", "rope": true}), &both[..1]),
         (json!({"name": "nalaformer", "rope": true}), &both[..1]),
         (json!({"name": "sliding_window", "window": 5}), &both[..]),

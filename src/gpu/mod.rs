@@ -17,7 +17,7 @@ pub use context::{AdapterSummary, GpuContext};
 use crate::attention::{AttentionOutput, VariantSpec};
 use crate::error::{Error, Result};
 use crate::workload::Qkv;
-use features::kernel_features;
+use features::{elu_features, kernel_features};
 use pipelines::kernel_attn;
 
 /// What a GPU run returns besides the tensors.
@@ -52,6 +52,14 @@ pub async fn run(
     }
     if let Some(result) = run_composed(ctx, spec, qkv, causal, want_attention).await? {
         let (output, attention, timing) = result;
+        return Ok((AttentionOutput { output, attention }, timing));
+    }
+    if let VariantSpec::Mhla(p) = spec {
+        let features = elu_features(qkv);
+        let scratch = pipelines::mhla::scratch_len(qkv.n(), features.m, qkv.d_v(), p.blocks());
+        ctx.check_buffers(qkv, want_attention, 4 * scratch as u64)?;
+        let (output, attention, timing) =
+            pipelines::mhla::run(ctx, p, &features, qkv, causal, want_attention).await?;
         return Ok((AttentionOutput { output, attention }, timing));
     }
     let Some((features, norm, chunk)) = kernel_features(spec, qkv)? else {
@@ -208,6 +216,10 @@ pub const PARAMS_LAYOUT: &[(&str, usize)] = &[
     ("LoglinParams", std::mem::size_of::<params::LoglinParams>()),
     ("HlaParams", std::mem::size_of::<params::HlaParams>()),
     ("DwcParams", std::mem::size_of::<params::DwcParams>()),
+    (
+        "MhlaPassParams",
+        std::mem::size_of::<params::MhlaPassParams>(),
+    ),
 ];
 
 /// Invocations per workgroup of every shader.

@@ -116,6 +116,24 @@ pub struct FlowParams {
     pub _pad: u32,
 }
 
+/// Mirrors `MhlaPassParams` in `shaders/mhla_*.wgsl`: keep all four in sync.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+pub struct MhlaPassParams {
+    pub n: u32,
+    /// Feature dimension.
+    pub m: u32,
+    pub d_v: u32,
+    pub causal: u32,
+    /// ε added to the normaliser.
+    pub eps: f32,
+    /// Segments (runs of ≤ C tokens inside one block).
+    pub n_seg: u32,
+    /// Blocks B.
+    pub blocks: u32,
+    pub _pad: u32,
+}
+
 // WGSL uniform structs are laid out in 16-byte multiples: every block here is a multiple of 16 bytes.
 const _: () = assert!(std::mem::size_of::<AttnSoftmaxParams>() == 32);
 const _: () = assert!(std::mem::size_of::<KernelAttnParams>() == 32);
@@ -125,6 +143,7 @@ const _: () = assert!(std::mem::size_of::<RopeParams>() == 16);
 const _: () = assert!(std::mem::size_of::<MatmulParams>() == 32);
 const _: () = assert!(std::mem::size_of::<YosoParams>() == 32);
 const _: () = assert!(std::mem::size_of::<FlowParams>() == 16);
+const _: () = assert!(std::mem::size_of::<MhlaPassParams>() == 32);
 
 /// Mirrors `GatedParams` in `shaders/gated_*.wgsl`: keep all four in sync.
 #[repr(C)]

@@ -9,9 +9,11 @@ pub mod fnet;
 pub mod gated;
 pub mod hla;
 pub mod kernel_attn;
+pub mod kernel_features;
 pub mod loglinear;
 pub mod lowrank;
 pub mod matmul;
+pub mod mhla;
 pub mod submit;
 pub mod yoso;
 
@@ -51,6 +53,10 @@ pub struct Pipelines {
     pub(crate) hla_kernel: Kernel,
     pub(crate) hla_scan: Kernel,
     pub(crate) dwc: Kernel,
+    pub(crate) mhla_state: Kernel,
+    pub(crate) mhla_blocks: Kernel,
+    pub(crate) mhla_output: Kernel,
+    pub(crate) mhla_weights: Kernel,
 }
 
 impl Pipelines {
@@ -224,6 +230,31 @@ impl Pipelines {
                 "dwc",
                 include_str!("../../../shaders/dwc.wgsl"),
                 &[true, true, false], // v, w, out
+            ),
+            mhla_state: Kernel::new(
+                device,
+                "mhla_state",
+                include_str!("../../../shaders/mhla_state.wgsl"),
+                &[true, true, true, false], // layout, features, v, states
+            ),
+            mhla_blocks: Kernel::new(
+                device,
+                "mhla_blocks",
+                include_str!("../../../shaders/mhla_blocks.wgsl"),
+                &[true, true, false, false], // layout, mixing, states, totals
+            ),
+            mhla_output: Kernel::new(
+                device,
+                "mhla_output",
+                include_str!("../../../shaders/mhla_output.wgsl"),
+                // layout, mixing, features, v, states, mixed, out, normaliser
+                &[true, true, true, true, true, true, false, false],
+            ),
+            mhla_weights: Kernel::new(
+                device,
+                "mhla_weights",
+                include_str!("../../../shaders/mhla_weights.wgsl"),
+                &[true, true, true, true, false], // layout, mixing, features, normaliser, weights
             ),
         };
         if let Some(err) = scope.pop().await {

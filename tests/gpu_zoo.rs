@@ -1,0 +1,54 @@
+//! The linear-time GPU forms of the kernel, low-rank, sampling and mixing zoo against the CPU
+//! reference (natively on lavapipe): MHLA's block states, causal FLARE, and the output-only paths
+//! of Flowformer, YOSO and FNet that never build the n × n matrix.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on a broken invariant
+
+mod common;
+
+use common::gpu::{check_output_only, check_table, check_variant};
+use common::Tolerance;
+use serde_json::json;
+
+/// Output-only runs on inputs scaled ×`LARGE`: features and exponentials grow, and the result
+/// must stay finite and within f32 error of the CPU relative to its own scale.
+const LARGE: f32 = 30.0;
+
+#[test]
+fn mhla_gpu_matches_cpu() {
+    // B = 1 is plain linear attention; B = 3 does not divide 7, 64 or 257 (uneven blocks), and
+    // B = 1 at n = 257 spans five segments of 64 tokens.
+    check_variant(json!({"name": "mhla", "blocks": 1}), 16, 16);
+    let both = [false, true];
+    let ns = [4, 7, 64, 257];
+    check_table(json!({"name": "mhla"}), (16, 16), false, &both, &ns);
+    let mixing = json!([[0.7, 0.3, 0.0], [0.4, 0.6, 0.2], [0.1, 0.0, 1.0]]);
+    let variant = json!({"name": "mhla", "mixing": mixing});
+    check_table(variant, (8, 24), false, &both, &ns);
+}
+
+#[test]
+fn mhla_with_rope_gpu_matches_cpu() {
+    let variant = json!({"name": "mhla", "blocks": 2});
+    check_table(variant, (16, 8), true, &[false, true], &[2, 7, 64, 257]);
+}
+
+#[test]
+fn mhla_output_only_on_long_and_large_inputs_matches_cpu() {
+    check_output_only(
+        json!({"name": "mhla", "blocks": 5}),
+        8,
+        &[100, 1000],
+        &[false, true],
+        1.0,
+        Tolerance::GPU_F32,
+    );
+    check_output_only(
+        json!({"name": "mhla", "blocks": 3}),
+        8,
+        &[129],
+        &[false, true],
+        LARGE,
+        Tolerance::GPU_F32,
+    );
+}
