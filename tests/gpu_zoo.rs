@@ -52,3 +52,36 @@ fn mhla_output_only_on_long_and_large_inputs_matches_cpu() {
         Tolerance::GPU_F32,
     );
 }
+
+#[test]
+fn causal_flare_gpu_matches_cpu() {
+    let ns = [1, 7, 64, 257];
+    // M = 8: chunks of 64; M = 300: chunks of 54 (C · M ≤ 16 384), so n = 257 spans five.
+    check_table(
+        json!({"name": "flare", "m": 8, "seed": 2}),
+        (16, 16),
+        false,
+        &[true],
+        &ns,
+    );
+    let variant = json!({"name": "flare", "m": 300, "seed": 1});
+    check_table(variant, (8, 12), false, &[true], &ns);
+    check_table(
+        json!({"name": "flare", "m": 4}),
+        (8, 8),
+        true,
+        &[true],
+        &[7, 64],
+    );
+}
+
+#[test]
+fn causal_flare_output_only_on_long_and_large_inputs_matches_cpu() {
+    // A logit scale of 50 on ×30 inputs puts logits in the hundreds: exp overflows f32 without
+    // the running maximum, and each exp(x − m) carries |x| · 2⁻²⁴ ≈ 4e-5 relative error from the
+    // f32 logit, within GPU_F32's 2e-5 of the output's scale (~100) plus 2e-4 relative.
+    let variant = json!({"name": "flare", "m": 16, "scale": 50.0});
+    check_output_only(variant, 8, &[100, 1000], &[true], LARGE, Tolerance::GPU_F32);
+    let variant = json!({"name": "flare", "m": 16});
+    check_output_only(variant, 8, &[1000], &[true, false], 1.0, Tolerance::GPU_F32);
+}

@@ -162,6 +162,16 @@ async fn run_composed(
             pipelines::yoso::run(ctx, p, &qkv.with_rope_applied(), causal, want).await?,
         ));
     }
+    if let (VariantSpec::Flare(p), true) = (spec, causal) {
+        let m = p.m() as u64;
+        let chunk = pipelines::flare_causal::chunk_size(p.m()) as u64;
+        let chunk_states = m * n.div_ceil(chunk) * (qkv.d_v() as u64 + 2);
+        ctx.check_buffers(qkv, want, 4 * (m * n).max(chunk_states).max(3 * n * m))?;
+        let rotated = qkv.with_rope_applied();
+        return Ok(Some(
+            pipelines::flare_causal::run(ctx, p, &rotated, want).await?,
+        ));
+    }
     if causal {
         return Err(Error::NoGpuForm {
             message: format!(
@@ -216,6 +226,10 @@ pub const PARAMS_LAYOUT: &[(&str, usize)] = &[
     ("LoglinParams", std::mem::size_of::<params::LoglinParams>()),
     ("HlaParams", std::mem::size_of::<params::HlaParams>()),
     ("DwcParams", std::mem::size_of::<params::DwcParams>()),
+    (
+        "FlareCausalParams",
+        std::mem::size_of::<params::FlareCausalParams>(),
+    ),
     (
         "MhlaPassParams",
         std::mem::size_of::<params::MhlaPassParams>(),

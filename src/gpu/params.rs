@@ -134,6 +134,21 @@ pub struct MhlaPassParams {
     pub _pad: u32,
 }
 
+/// Mirrors `FlareCausalParams` in `shaders/flare_*.wgsl`: keep all four in sync.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+pub struct FlareCausalParams {
+    pub n: u32,
+    /// Latent queries M.
+    pub latents: u32,
+    pub d_v: u32,
+    /// Tokens per chunk.
+    pub chunk: u32,
+    /// `ceil(n / chunk)`.
+    pub n_chunks: u32,
+    pub _pad: [u32; 3],
+}
+
 // WGSL uniform structs are laid out in 16-byte multiples: every block here is a multiple of 16 bytes.
 const _: () = assert!(std::mem::size_of::<AttnSoftmaxParams>() == 32);
 const _: () = assert!(std::mem::size_of::<KernelAttnParams>() == 32);
@@ -144,6 +159,7 @@ const _: () = assert!(std::mem::size_of::<MatmulParams>() == 32);
 const _: () = assert!(std::mem::size_of::<YosoParams>() == 32);
 const _: () = assert!(std::mem::size_of::<FlowParams>() == 16);
 const _: () = assert!(std::mem::size_of::<MhlaPassParams>() == 32);
+const _: () = assert!(std::mem::size_of::<FlareCausalParams>() == 32);
 
 /// Mirrors `GatedParams` in `shaders/gated_*.wgsl`: keep all four in sync.
 #[repr(C)]

@@ -4,6 +4,7 @@
 
 pub mod attn_softmax;
 pub mod dwc;
+pub mod flare_causal;
 pub mod flow;
 pub mod fnet;
 pub mod gated;
@@ -53,6 +54,10 @@ pub struct Pipelines {
     pub(crate) hla_kernel: Kernel,
     pub(crate) hla_scan: Kernel,
     pub(crate) dwc: Kernel,
+    pub(crate) flare_chunks: Kernel,
+    pub(crate) flare_scan: Kernel,
+    pub(crate) flare_output: Kernel,
+    pub(crate) flare_weights: Kernel,
     pub(crate) mhla_state: Kernel,
     pub(crate) mhla_blocks: Kernel,
     pub(crate) mhla_output: Kernel,
@@ -230,6 +235,30 @@ impl Pipelines {
                 "dwc",
                 include_str!("../../../shaders/dwc.wgsl"),
                 &[true, true, false], // v, w, out
+            ),
+            flare_chunks: Kernel::new(
+                device,
+                "flare_chunks",
+                include_str!("../../../shaders/flare_chunks.wgsl"),
+                &[true, true, false], // x, v, chunks
+            ),
+            flare_scan: Kernel::new(
+                device,
+                "flare_scan",
+                include_str!("../../../shaders/flare_scan.wgsl"),
+                &[true, false], // chunks, prefix
+            ),
+            flare_output: Kernel::new(
+                device,
+                "flare_output",
+                include_str!("../../../shaders/flare_output.wgsl"),
+                &[true, true, true, false, false], // x, v, prefix, out, stats
+            ),
+            flare_weights: Kernel::new(
+                device,
+                "flare_weights",
+                include_str!("../../../shaders/flare_weights.wgsl"),
+                &[true, true, false], // x, stats, weights
             ),
             mhla_state: Kernel::new(
                 device,
