@@ -85,3 +85,38 @@ fn causal_flare_output_only_on_long_and_large_inputs_matches_cpu() {
     let variant = json!({"name": "flare", "m": 16});
     check_output_only(variant, 8, &[1000], &[true, false], 1.0, Tolerance::GPU_F32);
 }
+
+#[test]
+fn flowformer_linear_form_gpu_matches_cpu() {
+    // A from the kernel chain's weights pass, O from its states; n = 257 spans five chunks.
+    check_table(
+        json!({"name": "flowformer"}),
+        (16, 16),
+        false,
+        &[false, true],
+        &[1, 7, 64, 257],
+    );
+    check_table(
+        json!({"name": "flowformer"}),
+        (8, 8),
+        true,
+        &[false, true],
+        &[7, 100],
+    );
+    check_output_only(
+        json!({"name": "flowformer"}),
+        8,
+        &[100, 3000],
+        &[false, true],
+        1.0,
+        Tolerance::GPU_F32,
+    );
+    check_output_only(
+        json!({"name": "flowformer"}),
+        8,
+        &[129],
+        &[false, true],
+        LARGE,
+        Tolerance::GPU_F32,
+    );
+}

@@ -73,8 +73,16 @@ pub async fn run(
         want_attention,
         scratch.max(4 * (qkv.n() * features.m) as u64),
     )?;
-    let (output, attention, mut timing) =
-        kernel_attn::run(ctx, &features, qkv, causal, norm, chunk, want_attention).await?;
+    let (output, attention, mut timing) = kernel_attn::run(
+        ctx,
+        kernel_attn::Features::Maps(&features),
+        qkv,
+        causal,
+        Some(norm),
+        chunk,
+        want_attention,
+    )
+    .await?;
     let linear = AttentionOutput { output, attention };
     if let VariantSpec::Flatten(p) = spec {
         if let Some(dwc) = p.dwc(qkv.d_v(), causal)? {
@@ -150,7 +158,11 @@ async fn run_composed(
     }
     spec.check_mask(causal)?;
     if let VariantSpec::Flowformer(p) = spec {
-        ctx.check_fits(qkv, true, 0)?;
+        // The kernel family's chunkwise chain: chunk states and, when causal, n × C scores.
+        let chunk = crate::attention::kernel::DEFAULT_CHUNK_SIZE;
+        let states = kernel_attn::state_len(qkv.n(), qkv.d_k(), qkv.d_v(), chunk);
+        let scratch = 4 * states.max(qkv.n() * chunk) as u64;
+        ctx.check_buffers(qkv, want, scratch)?;
         let rotated = qkv.with_rope_applied();
         return Ok(Some(
             pipelines::flow::run(ctx, p, &rotated, causal, want).await?,
@@ -221,7 +233,6 @@ pub const PARAMS_LAYOUT: &[(&str, usize)] = &[
     ("RopeParams", std::mem::size_of::<params::RopeParams>()),
     ("MatmulParams", std::mem::size_of::<params::MatmulParams>()),
     ("YosoParams", std::mem::size_of::<params::YosoParams>()),
-    ("FlowParams", std::mem::size_of::<params::FlowParams>()),
     ("GatedParams", std::mem::size_of::<params::GatedParams>()),
     ("LoglinParams", std::mem::size_of::<params::LoglinParams>()),
     ("HlaParams", std::mem::size_of::<params::HlaParams>()),

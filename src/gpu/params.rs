@@ -31,7 +31,7 @@ pub struct KernelAttnParams {
     pub chunk: u32,
     /// `ceil(n / chunk)`.
     pub n_chunks: u32,
-    /// 0: `den + ε`; 1: `max(den, ε)`.
+    /// 0: `den + ε`; 1: `max(den, ε)`; 2: unnormalised (the normaliser is 1).
     pub guard: u32,
 }
 
@@ -106,16 +106,6 @@ pub struct YosoParams {
     pub _pad: [u32; 2],
 }
 
-/// Mirrors `shaders/flow_weights.wgsl::FlowParams`: keep in sync.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, Pod, Zeroable)]
-pub struct FlowParams {
-    pub n: u32,
-    pub d: u32,
-    pub causal: u32,
-    pub _pad: u32,
-}
-
 /// Mirrors `MhlaPassParams` in `shaders/mhla_*.wgsl`: keep all four in sync.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Pod, Zeroable)]
@@ -157,7 +147,6 @@ const _: () = assert!(std::mem::size_of::<ExpParams>() == 32);
 const _: () = assert!(std::mem::size_of::<RopeParams>() == 16);
 const _: () = assert!(std::mem::size_of::<MatmulParams>() == 32);
 const _: () = assert!(std::mem::size_of::<YosoParams>() == 32);
-const _: () = assert!(std::mem::size_of::<FlowParams>() == 16);
 const _: () = assert!(std::mem::size_of::<MhlaPassParams>() == 32);
 const _: () = assert!(std::mem::size_of::<FlareCausalParams>() == 32);
 

@@ -3,7 +3,7 @@
 //! `kernel_attn_intra` (causal) → `kernel_attn_output` → `kernel_attn_weights` (when `A` is
 //! wanted), all in one submission.
 
-use super::kernel_features::{self, FeatureSpec};
+use super::kernel_features::{self, FeatureBuffers, FeatureSpec};
 use super::Grid;
 use crate::attention::kernel::Normaliser;
 use crate::error::Result;
@@ -16,21 +16,40 @@ use crate::gpu::{check_scope, GpuContext, GpuTiming};
 use crate::tensor::Matrix;
 use crate::workload::Qkv;
 
-/// Runs one kernel variant; returns `(O, A if want_weights, timing)`.
+/// Where the features come from.
+pub enum Features<'a> {
+    /// The feature passes of a map (kernel_features.wgsl).
+    Maps(&'a FeatureSpec),
+    /// Features computed on the host, `[n, m]` each (Flowformer's scaled sigmoids).
+    Given {
+        /// Query features (numerator and normaliser).
+        fq: &'a Matrix,
+        /// Key features.
+        fk: &'a Matrix,
+    },
+}
+
+/// Runs one kernel variant; returns `(O, A if want_weights, timing)`. `norm = None` leaves the
+/// output unnormalised (`o = φ_n(q) S`, the row normaliser is 1: Flowformer).
 pub async fn run(
     ctx: &GpuContext,
-    spec: &FeatureSpec,
+    features: Features<'_>,
     qkv: &Qkv,
     causal: bool,
-    norm: Normaliser,
+    norm: Option<Normaliser>,
     chunk: usize,
     want_weights: bool,
 ) -> Result<(Matrix, Option<Matrix>, GpuTiming)> {
-    let (n, d_v, m) = (qkv.n(), qkv.d_v(), spec.m);
+    let m = match &features {
+        Features::Maps(spec) => spec.m,
+        Features::Given { fq, .. } => fq.cols(),
+    };
+    let (n, d_v) = (qkv.n(), qkv.d_v());
     let n_chunks = n.div_ceil(chunk);
     let (guard, eps) = match norm {
-        Normaliser::PlusEps(eps) => (0, eps),
-        Normaliser::ClampMin(eps) => (1, eps),
+        Some(Normaliser::PlusEps(eps)) => (0, eps),
+        Some(Normaliser::ClampMin(eps)) => (1, eps),
+        None => (2, 0.0),
     };
     let attn_params = KernelAttnParams {
         n: n as u32,
@@ -62,7 +81,10 @@ pub async fn run(
         label: Some("kernel_attn"),
     });
     let first = timer.as_ref().map(PassTimer::first_pass);
-    let features = kernel_features::record(ctx, &mut encoder, spec, qkv, first);
+    let features = match features {
+        Features::Maps(spec) => kernel_features::record(ctx, &mut encoder, spec, qkv, first),
+        Features::Given { fq, fk } => FeatureBuffers::given(ctx, fq, fk),
+    };
     let (fq, fk) = (&features.fq, &features.fk);
     let (fq_num, fk_num) = features.numerator();
     kernels.kernel_state.record(

@@ -113,6 +113,15 @@ pub struct FeatureBuffers {
 }
 
 impl FeatureBuffers {
+    /// Features computed on the host (no rotation).
+    pub fn given(ctx: &GpuContext, fq: &Matrix, fk: &Matrix) -> Self {
+        FeatureBuffers {
+            fq: upload_matrix(ctx, "fq", fq),
+            fk: upload_matrix(ctx, "fk", fk),
+            rotated: None,
+        }
+    }
+
     /// `(φ_n(Q), φ_n(K))`: the rotated features under RoPE, else `φ` itself.
     pub fn numerator(&self) -> (&wgpu::Buffer, &wgpu::Buffer) {
         self.rotated

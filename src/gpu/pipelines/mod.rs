@@ -29,7 +29,6 @@ pub const GRID_X: u32 = 65_535;
 pub struct Pipelines {
     pub(crate) softmax: Kernel,
     pub(crate) matmul: Kernel,
-    pub(crate) flow_weights: Kernel,
     pub(crate) yoso_codes: Kernel,
     pub(crate) yoso_weights: Kernel,
     pub(crate) features: Kernel,
@@ -81,12 +80,6 @@ impl Pipelines {
                 "matmul",
                 include_str!("../../../shaders/matmul.wgsl"),
                 &[true, true, false], // a, b, c
-            ),
-            flow_weights: Kernel::new(
-                device,
-                "flow_weights",
-                include_str!("../../../shaders/flow_weights.wgsl"),
-                &[true, true, true, true, false], // q, k, row, col, weights
             ),
             yoso_codes: Kernel::new(
                 device,
