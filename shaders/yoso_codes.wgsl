@@ -19,8 +19,8 @@ struct YosoParams {
     hashes: u32,
     mode: u32,
     causal: u32,
-    _pad0: u32,
-    _pad1: u32,
+    token_start: u32,
+    token_end: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: YosoParams;

@@ -6,7 +6,8 @@
 
 mod common;
 
-use common::gpu::{check_output_only, check_table, check_variant};
+use common::assert_matrix_close;
+use common::gpu::{check_output_only, check_table, check_variant, evaluate, gpu, max_abs_diff};
 use common::Tolerance;
 use serde_json::json;
 
@@ -113,6 +114,79 @@ fn flowformer_linear_form_gpu_matches_cpu() {
     );
     check_output_only(
         json!({"name": "flowformer"}),
+        8,
+        &[129],
+        &[false, true],
+        LARGE,
+        Tolerance::GPU_F32,
+    );
+}
+
+/// YOSO sampled, output only (the hash tables) against the GPU's n × n form of the same codes
+/// (equal up to f32 summation order) and against the CPU's tables (equal but for rare hash
+/// flips: a hyperplane test `w·x > 0` with |w·x| below f32 round-off can differ from f64).
+#[test]
+fn yoso_sampled_tables_gpu_match_the_quadratic_form_and_the_cpu() {
+    let Some(ctx) = gpu() else { return };
+    for (n, bits, hashes) in [
+        (1, 4, 8),
+        (7, 6, 32),
+        (100, 8, 32),
+        (1000, 4, 64),
+        (20_000, 8, 4),
+    ] {
+        for causal in [false, true] {
+            let request = |backend: &str, outputs: serde_json::Value| {
+                json!({"variant": {"name": "yoso", "mode": "sampled", "bits": bits,
+                                   "hashes": hashes, "seed": 3},
+                       "causal": causal, "backend": backend, "outputs": outputs,
+                       "workload": {"kind": "gaussian", "n": n, "d_k": 8, "d_v": 8, "seed": n}})
+            };
+            let what = format!("yoso sampled n={n} bits={bits} hashes={hashes} causal={causal}");
+            let linear = evaluate(request("gpu", json!(["output"])), ctx);
+            assert!(linear.attention.is_none());
+            let linear = linear.output.unwrap();
+            if n <= 1000 {
+                let quadratic = evaluate(request("gpu", json!(["output", "attention"])), ctx);
+                let quadratic = quadratic.output.unwrap();
+                eprintln!(
+                    "max |tables − n × n| on the GPU: {:.2e} ({what})",
+                    max_abs_diff(&linear, &quadratic)
+                );
+                assert_matrix_close(
+                    &format!("O {what}"),
+                    &linear,
+                    &quadratic,
+                    Tolerance::GPU_F32,
+                );
+            }
+            let cpu = evaluate(request("cpu", json!(["output"])), ctx)
+                .output
+                .unwrap();
+            let d_v = cpu.cols();
+            let flipped = (0..n)
+                .filter(|&i| (0..d_v).any(|c| (linear.get(i, c) - cpu.get(i, c)).abs() > 1e-4))
+                .count();
+            let agreeing: f64 = (0..n)
+                .filter(|&i| (0..d_v).all(|c| (linear.get(i, c) - cpu.get(i, c)).abs() <= 1e-4))
+                .flat_map(|i| (0..d_v).map(move |c| (i, c)))
+                .map(|(i, c)| f64::from((linear.get(i, c) - cpu.get(i, c)).abs()))
+                .fold(0.0, f64::max);
+            eprintln!(
+                "rows off the CPU by > 1e-4: {flipped}; max |Δ| elsewhere {agreeing:.2e} ({what})"
+            );
+            assert!(linear.data().iter().all(|x| x.is_finite()), "{what}");
+            assert!(flipped * 50 <= n.max(50), "{flipped} rows differ ({what})");
+        }
+    }
+}
+
+#[test]
+fn yoso_sampled_tables_on_large_inputs_stay_finite_and_match_cpu() {
+    // Codes depend on signs only; V × 30 meets the row normalisation.
+    let variant = json!({"name": "yoso", "mode": "sampled", "bits": 8, "hashes": 16});
+    check_output_only(
+        variant,
         8,
         &[129],
         &[false, true],

@@ -169,7 +169,14 @@ async fn run_composed(
         ));
     }
     if let VariantSpec::Yoso(p) = spec {
-        ctx.check_fits(qkv, true, 0)?;
+        if pipelines::yoso::is_linear(p, want) {
+            let (n, d_v) = (qkv.n(), qkv.d_v());
+            let scratch = pipelines::yoso::linear_scratch_bytes(p, n, d_v, causal);
+            ctx.check_buffers(qkv, false, scratch)?;
+        } else {
+            // B (expectation) has no linear-time form: n × n, within the device's limits.
+            ctx.check_fits(qkv, true, 0)?;
+        }
         return Ok(Some(
             pipelines::yoso::run(ctx, p, &qkv.with_rope_applied(), causal, want).await?,
         ));

@@ -92,7 +92,7 @@ pub struct MatmulParams {
     pub _pad1: [u32; 2],
 }
 
-/// Mirrors `YosoParams` in `shaders/yoso_{codes,weights}.wgsl`: keep all three in sync.
+/// Mirrors `YosoParams` in `shaders/yoso_{codes,weights,tables,read}.wgsl`: keep all five in sync.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Pod, Zeroable)]
 pub struct YosoParams {
@@ -103,7 +103,9 @@ pub struct YosoParams {
     /// 0 expectation, 1 sampled.
     pub mode: u32,
     pub causal: u32,
-    pub _pad: [u32; 2],
+    /// The tokens `[token_start, token_end)` of one `yoso_tables` pass.
+    pub token_start: u32,
+    pub token_end: u32,
 }
 
 /// Mirrors `MhlaPassParams` in `shaders/mhla_*.wgsl`: keep all four in sync.

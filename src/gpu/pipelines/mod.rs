@@ -31,6 +31,8 @@ pub struct Pipelines {
     pub(crate) matmul: Kernel,
     pub(crate) yoso_codes: Kernel,
     pub(crate) yoso_weights: Kernel,
+    pub(crate) yoso_tables: Kernel,
+    pub(crate) yoso_read: Kernel,
     pub(crate) features: Kernel,
     pub(crate) features_exp: Kernel,
     pub(crate) features_rope: Kernel,
@@ -92,6 +94,18 @@ impl Pipelines {
                 "yoso_weights",
                 include_str!("../../../shaders/yoso_weights.wgsl"),
                 &[true, true, true, true, false], // q, k, q_codes, k_codes, weights
+            ),
+            yoso_tables: Kernel::new(
+                device,
+                "yoso_tables",
+                include_str!("../../../shaders/yoso_tables.wgsl"),
+                &[true, true, true, false, false], // q_codes, k_codes, v, tables, partial
+            ),
+            yoso_read: Kernel::new(
+                device,
+                "yoso_read",
+                include_str!("../../../shaders/yoso_read.wgsl"),
+                &[true, true, true, false], // q_codes, tables, partial, out
             ),
             features: Kernel::new(
                 device,
