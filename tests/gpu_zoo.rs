@@ -194,3 +194,40 @@ fn yoso_sampled_tables_on_large_inputs_stay_finite_and_match_cpu() {
         Tolerance::GPU_F32,
     );
 }
+
+#[test]
+fn fnet_twiddle_dft_gpu_matches_cpu() {
+    // A = C_N from the CPU; O from the on-the-fly token DFT (n-entry twiddles, exact angle index).
+    check_table(
+        json!({"name": "fnet"}),
+        (8, 8),
+        false,
+        &[false],
+        &[1, 7, 64, 257],
+    );
+    // Non-powers of two; n = 16 500 takes two token passes and angle indices t·j near 2^28.
+    check_output_only(
+        json!({"name": "fnet"}),
+        8,
+        &[1000, 3001],
+        &[false],
+        1.0,
+        Tolerance::GPU_F32,
+    );
+    check_output_only(
+        json!({"name": "fnet"}),
+        4,
+        &[16_500],
+        &[false],
+        1.0,
+        Tolerance::GPU_F32,
+    );
+    check_output_only(
+        json!({"name": "fnet"}),
+        8,
+        &[129],
+        &[false],
+        LARGE,
+        Tolerance::GPU_F32,
+    );
+}

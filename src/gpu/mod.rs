@@ -199,14 +199,19 @@ async fn run_composed(
             ),
         });
     }
-    // The largest intermediate is n × n (A, or FNet's DFT table) or n × (k | m | d_v).
+    if let VariantSpec::Fnet(_) = spec {
+        // O(n d) buffers; n × n only for A (built on the CPU).
+        ctx.check_buffers(qkv, want, 0)?;
+        return Ok(Some(pipelines::fnet::run(ctx, &qkv.v, want).await?));
+    }
+    // The largest intermediate is n × n (A) or n × (k | m | d_v).
     ctx.check_fits(qkv, want, 4 * n * n)?;
     let rotated = qkv.with_rope_applied();
     Ok(Some(match spec {
         VariantSpec::Linformer(p) => pipelines::lowrank::linformer(ctx, p, &rotated, want).await?,
         VariantSpec::Nystrom(p) => pipelines::lowrank::nystrom(ctx, p, &rotated, want).await?,
         VariantSpec::Flare(p) => pipelines::lowrank::flare(ctx, p, &rotated, want).await?,
-        _ => pipelines::fnet::run(ctx, &qkv.v, want).await?,
+        _ => return Ok(None),
     }))
 }
 
@@ -244,6 +249,7 @@ pub const PARAMS_LAYOUT: &[(&str, usize)] = &[
     ("LoglinParams", std::mem::size_of::<params::LoglinParams>()),
     ("HlaParams", std::mem::size_of::<params::HlaParams>()),
     ("DwcParams", std::mem::size_of::<params::DwcParams>()),
+    ("FnetParams", std::mem::size_of::<params::FnetParams>()),
     (
         "FlareCausalParams",
         std::mem::size_of::<params::FlareCausalParams>(),

@@ -141,6 +141,17 @@ pub struct FlareCausalParams {
     pub _pad: [u32; 3],
 }
 
+/// Mirrors `shaders/fnet_tokens.wgsl::FnetParams`: keep in sync.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+pub struct FnetParams {
+    pub n: u32,
+    pub d: u32,
+    /// The tokens `[j_start, j_end)` summed by one pass.
+    pub j_start: u32,
+    pub j_end: u32,
+}
+
 // WGSL uniform structs are laid out in 16-byte multiples: every block here is a multiple of 16 bytes.
 const _: () = assert!(std::mem::size_of::<AttnSoftmaxParams>() == 32);
 const _: () = assert!(std::mem::size_of::<KernelAttnParams>() == 32);
@@ -151,6 +162,7 @@ const _: () = assert!(std::mem::size_of::<MatmulParams>() == 32);
 const _: () = assert!(std::mem::size_of::<YosoParams>() == 32);
 const _: () = assert!(std::mem::size_of::<MhlaPassParams>() == 32);
 const _: () = assert!(std::mem::size_of::<FlareCausalParams>() == 32);
+const _: () = assert!(std::mem::size_of::<FnetParams>() == 16);
 
 /// Mirrors `GatedParams` in `shaders/gated_*.wgsl`: keep all four in sync.
 #[repr(C)]

@@ -29,6 +29,7 @@ pub const GRID_X: u32 = 65_535;
 pub struct Pipelines {
     pub(crate) softmax: Kernel,
     pub(crate) matmul: Kernel,
+    pub(crate) fnet_tokens: Kernel,
     pub(crate) yoso_codes: Kernel,
     pub(crate) yoso_weights: Kernel,
     pub(crate) yoso_tables: Kernel,
@@ -82,6 +83,12 @@ impl Pipelines {
                 "matmul",
                 include_str!("../../../shaders/matmul.wgsl"),
                 &[true, true, false], // a, b, c
+            ),
+            fnet_tokens: Kernel::new(
+                device,
+                "fnet_tokens",
+                include_str!("../../../shaders/fnet_tokens.wgsl"),
+                &[true, true, false, false], // twiddle, v, cv, sv
             ),
             yoso_codes: Kernel::new(
                 device,
