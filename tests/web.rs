@@ -147,6 +147,49 @@ async fn webgpu_kernels_match_the_cpu_reference() {
     }
 }
 
+/// The output-only paths that never build n × n (MHLA's block states, causal FLARE's chunked
+/// online softmax, Flowformer's kernel chain, YOSO's hash tables, FNet's twiddle DFT) against the
+/// CPU, with the error scaled by the output's size (FNet's entries grow like √(n d)).
+#[wasm_bindgen_test]
+async fn webgpu_linear_time_forms_match_the_cpu_reference() {
+    let Some(ctx) = gpu_or_skip().await else {
+        return;
+    };
+    let both = [false, true];
+    let variants = [
+        (json!({"name": "mhla", "blocks": 3}), &both[..]),
+        (json!({"name": "flare", "m": 8}), &both[1..]),
+        (json!({"name": "flowformer"}), &both[..]),
+        (
+            json!({"name": "yoso", "mode": "sampled", "bits": 6, "hashes": 16}),
+            &both[..],
+        ),
+        (json!({"name": "fnet"}), &both[..1]),
+    ];
+    for (variant, masks) in variants {
+        for n in [7, 300] {
+            for &causal in masks {
+                let request = |backend: &str| {
+                    json!({"variant": variant, "causal": causal, "backend": backend,
+                           "workload": {"kind": "gaussian", "n": n, "d_k": 8, "d_v": 8, "seed": n},
+                           "outputs": ["output"]})
+                };
+                let gpu = evaluate(request("gpu"), Ok(&ctx)).await;
+                let cpu = evaluate(request("cpu"), Ok(&ctx)).await;
+                assert_eq!((gpu.backend, cpu.backend), (Backend::Gpu, Backend::Cpu));
+                assert!(gpu.attention.is_none());
+                let (o_gpu, o_cpu) = (
+                    gpu.output.unwrap().data().to_vec(),
+                    cpu.output.unwrap().data().to_vec(),
+                );
+                let scale = o_cpu.iter().fold(1.0f64, |m, &x| m.max(f64::from(x).abs()));
+                let what = format!("O {variant} n={n} causal={causal} output only");
+                assert_close(&what, &o_gpu, &o_cpu, GPU_ABS * scale, GPU_REL);
+            }
+        }
+    }
+}
+
 fn floats(value: &Value) -> Vec<f32> {
     match value {
         Value::Array(items) => items.iter().flat_map(floats).collect(),
