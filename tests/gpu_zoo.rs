@@ -231,3 +231,88 @@ fn fnet_twiddle_dft_gpu_matches_cpu() {
         Tolerance::GPU_F32,
     );
 }
+
+#[test]
+fn one_pass_online_softmax_output_matches_cpu() {
+    // Output only takes attn_softmax_online.wgsl: 1 key, a partial tile, exact tiles, many tiles.
+    let ns = [1, 7, 64, 257, 1000];
+    for variant in [
+        json!({"name": "softmax"}),
+        json!({"name": "softmax", "temperature": 0.5}),
+        json!({"name": "sliding_window", "window": 70}),
+    ] {
+        check_output_only(variant, 16, &ns, &[false, true], 1.0, Tolerance::GPU_F32);
+    }
+    // Neighborhood attention needs n ≥ its kernel.
+    let variant = json!({"name": "neighborhood", "kernel": 9});
+    check_output_only(
+        variant,
+        16,
+        &[9, 100],
+        &[false, true],
+        1.0,
+        Tolerance::GPU_F32,
+    );
+    // ×4 inputs: logits in the tens, so tiles that raise the running max rescale.
+    let softmax = json!({"name": "softmax"});
+    check_output_only(softmax, 16, &[300], &[false, true], 4.0, Tolerance::GPU_F32);
+    // d_v = 200: several value columns per invocation.
+    let Some(ctx) = gpu() else { return };
+    let request = |backend: &str| {
+        json!({"variant": {"name": "softmax"}, "causal": true, "backend": backend,
+               "workload": {"kind": "gaussian", "n": 130, "d_k": 32, "d_v": 200, "seed": 4},
+               "outputs": ["output"]})
+    };
+    let (gpu, cpu) = (evaluate(request("gpu"), ctx), evaluate(request("cpu"), ctx));
+    let (gpu, cpu) = (gpu.output.unwrap(), cpu.output.unwrap());
+    eprintln!(
+        "max |GPU − CPU| softmax d_v = 200: {:.2e}",
+        max_abs_diff(&gpu, &cpu)
+    );
+    assert_matrix_close("O softmax d_v = 200", &gpu, &cpu, Tolerance::GPU_F32);
+}
+
+#[test]
+fn low_rank_softmaxes_without_weights_match_cpu() {
+    // Their softmax passes without A take the one-pass kernel too.
+    for variant in [
+        json!({"name": "linformer", "k": 8, "seed": 3}),
+        json!({"name": "nystrom", "landmarks": 4}),
+        json!({"name": "flare", "m": 8, "seed": 2}),
+    ] {
+        check_output_only(variant, 16, &[64, 257], &[false], 1.0, Tolerance::GPU_F32);
+    }
+}
+
+#[test]
+fn one_pass_online_softmax_equals_the_three_pass_kernel_on_huge_logits() {
+    // ×30 inputs put logits near 10³: an f32 logit then carries ~10⁻³ absolute error, which both
+    // kernels share (each is ~7e-3 off the f64 CPU at n = 300, the softmax being near one-hot),
+    // so the one-pass kernel is held to the three-pass one (which writes A), not to the CPU.
+    let Some(ctx) = gpu() else { return };
+    let mut qkv = common::gaussian(300, 16, 16, 300);
+    for m in [&mut qkv.q, &mut qkv.k, &mut qkv.v] {
+        m.data_mut().iter_mut().for_each(|x| *x *= LARGE);
+    }
+    let workload = json!({"kind": "given", "q": qkv.q.to_rows(), "k": qkv.k.to_rows(),
+                          "v": qkv.v.to_rows()});
+    for causal in [false, true] {
+        let run = |outputs: serde_json::Value| {
+            let request = json!({"variant": {"name": "softmax"}, "causal": causal,
+                                 "backend": "gpu", "workload": workload, "outputs": outputs});
+            evaluate(request, ctx).output.unwrap()
+        };
+        let (one_pass, three_pass) = (run(json!(["output"])), run(json!(["output", "attention"])));
+        assert!(one_pass.data().iter().all(|x| x.is_finite()));
+        let what = format!("O one pass vs three passes, causal={causal}");
+        eprintln!(
+            "{what}: max |Δ| {:.2e}",
+            max_abs_diff(&one_pass, &three_pass)
+        );
+        let scale = Tolerance {
+            abs: Tolerance::GPU_F32.abs * f64::from(LARGE),
+            rel: Tolerance::GPU_F32.rel,
+        };
+        assert_matrix_close(&what, &one_pass, &three_pass, scale);
+    }
+}

@@ -148,8 +148,9 @@ async fn webgpu_kernels_match_the_cpu_reference() {
 }
 
 /// The output-only paths that never build n × n (MHLA's block states, causal FLARE's chunked
-/// online softmax, Flowformer's kernel chain, YOSO's hash tables, FNet's twiddle DFT) against the
-/// CPU, with the error scaled by the output's size (FNet's entries grow like √(n d)).
+/// online softmax, Flowformer's kernel chain, YOSO's hash tables, FNet's twiddle DFT, the
+/// one-pass online softmax) against the CPU, with the error scaled by the output's size (FNet's
+/// entries grow like √(n d)).
 #[wasm_bindgen_test]
 async fn webgpu_linear_time_forms_match_the_cpu_reference() {
     let Some(ctx) = gpu_or_skip().await else {
@@ -165,6 +166,8 @@ async fn webgpu_linear_time_forms_match_the_cpu_reference() {
             &both[..],
         ),
         (json!({"name": "fnet"}), &both[..1]),
+        (json!({"name": "softmax"}), &both[..]),
+        (json!({"name": "sliding_window", "window": 70}), &both[..]),
     ];
     for (variant, masks) in variants {
         for n in [7, 300] {

@@ -31,6 +31,7 @@ pub const GRID_X: u32 = 65_535;
 /// Every pipeline of the crate.
 pub struct Pipelines {
     pub(crate) softmax: Kernel,
+    pub(crate) softmax_online: Kernel,
     pub(crate) matmul: Kernel,
     pub(crate) fnet_tokens: Kernel,
     pub(crate) yoso_codes: Kernel,
@@ -79,6 +80,12 @@ impl Pipelines {
                 device,
                 "attn_softmax",
                 include_str!("../../../shaders/attn_softmax.wgsl"),
+                &[true, true, true, true, false, false], // q, k, v, key_ranges, out, weights
+            ),
+            softmax_online: Kernel::new(
+                device,
+                "attn_softmax_online",
+                include_str!("../../../shaders/attn_softmax_online.wgsl"),
                 &[true, true, true, true, false, false], // q, k, v, key_ranges, out, weights
             ),
             matmul: Kernel::new(
