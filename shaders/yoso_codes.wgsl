@@ -21,6 +21,10 @@ struct YosoParams {
     causal: u32,
     token_start: u32,
     token_end: u32,
+    hash_start: u32,
+    hash_count: u32,
+    _pad0: u32,
+    _pad1: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: YosoParams;

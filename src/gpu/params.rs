@@ -106,6 +106,10 @@ pub struct YosoParams {
     /// The tokens `[token_start, token_end)` of one `yoso_tables` pass.
     pub token_start: u32,
     pub token_end: u32,
+    /// The hashes `[hash_start, hash_start + hash_count)` of one group of table passes.
+    pub hash_start: u32,
+    pub hash_count: u32,
+    pub _pad: [u32; 2],
 }
 
 /// Mirrors `MhlaPassParams` in `shaders/mhla_*.wgsl`: keep all four in sync.
@@ -159,7 +163,7 @@ const _: () = assert!(std::mem::size_of::<FeatureParams>() == 48);
 const _: () = assert!(std::mem::size_of::<ExpParams>() == 32);
 const _: () = assert!(std::mem::size_of::<RopeParams>() == 16);
 const _: () = assert!(std::mem::size_of::<MatmulParams>() == 32);
-const _: () = assert!(std::mem::size_of::<YosoParams>() == 32);
+const _: () = assert!(std::mem::size_of::<YosoParams>() == 48);
 const _: () = assert!(std::mem::size_of::<MhlaPassParams>() == 32);
 const _: () = assert!(std::mem::size_of::<FlareCausalParams>() == 32);
 const _: () = assert!(std::mem::size_of::<FnetParams>() == 16);
