@@ -204,8 +204,15 @@ async fn run_composed(
         ctx.check_buffers(qkv, want, 0)?;
         return Ok(Some(pipelines::fnet::run(ctx, &qkv.v, want).await?));
     }
-    // The largest intermediate is n × n (A) or n × (k | m | d_v).
-    ctx.check_fits(qkv, want, 4 * n * n)?;
+    // The largest intermediate is n × (k | landmarks | M) (E, segment means, W_enc), or n × n for
+    // A when it is wanted (check_fits adds that).
+    let rank = match spec {
+        VariantSpec::Linformer(p) => p.k(),
+        VariantSpec::Nystrom(p) => p.landmarks,
+        VariantSpec::Flare(p) => p.m(),
+        _ => 1,
+    } as u64;
+    ctx.check_fits(qkv, want, 4 * n * rank)?;
     let rotated = qkv.with_rope_applied();
     Ok(Some(match spec {
         VariantSpec::Linformer(p) => pipelines::lowrank::linformer(ctx, p, &rotated, want).await?,
