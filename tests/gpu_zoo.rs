@@ -199,14 +199,32 @@ fn yoso_sampled_tables_on_large_inputs_stay_finite_and_match_cpu() {
 }
 
 #[test]
-fn fnet_twiddle_dft_gpu_matches_cpu() {
-    // A = C_N from the CPU; O from the on-the-fly token DFT (n-entry twiddles, exact angle index).
+fn fnet_fft_and_twiddle_dft_gpu_match_cpu() {
+    // A = C_N from the CPU; O from the token FFT (n = 2, 64: powers of two) or the on-the-fly
+    // DFT (n = 1, 7, 257), both from n-entry twiddles.
     check_table(
         json!({"name": "fnet"}),
         (8, 8),
         false,
         &[false],
-        &[1, 7, 64, 257],
+        &[1, 2, 7, 64, 257],
+    );
+    // The FFT's log₂ n stages at n = 1 024 and 16 384 (×30 at 128).
+    check_output_only(
+        json!({"name": "fnet"}),
+        8,
+        &[1024, 16_384],
+        &[false],
+        1.0,
+        Tolerance::GPU_F32,
+    );
+    check_output_only(
+        json!({"name": "fnet"}),
+        8,
+        &[128],
+        &[false],
+        LARGE,
+        Tolerance::GPU_F32,
     );
     // Non-powers of two; n = 16 500 takes two token passes and angle indices t·j near 2^28.
     check_output_only(

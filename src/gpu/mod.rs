@@ -257,6 +257,7 @@ pub const PARAMS_LAYOUT: &[(&str, usize)] = &[
     ("HlaParams", std::mem::size_of::<params::HlaParams>()),
     ("DwcParams", std::mem::size_of::<params::DwcParams>()),
     ("FnetParams", std::mem::size_of::<params::FnetParams>()),
+    ("FftParams", std::mem::size_of::<params::FftParams>()),
     (
         "FlareCausalParams",
         std::mem::size_of::<params::FlareCausalParams>(),

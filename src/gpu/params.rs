@@ -156,6 +156,17 @@ pub struct FnetParams {
     pub j_end: u32,
 }
 
+/// Mirrors `shaders/fnet_fft.wgsl::FftParams`: keep in sync.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+pub struct FftParams {
+    pub n: u32,
+    pub d: u32,
+    /// The stage's butterfly span L (1, 2, 4, ..., n/2).
+    pub span: u32,
+    pub _pad: u32,
+}
+
 // WGSL uniform structs are laid out in 16-byte multiples: every block here is a multiple of 16 bytes.
 const _: () = assert!(std::mem::size_of::<AttnSoftmaxParams>() == 32);
 const _: () = assert!(std::mem::size_of::<KernelAttnParams>() == 32);
@@ -167,6 +178,7 @@ const _: () = assert!(std::mem::size_of::<YosoParams>() == 48);
 const _: () = assert!(std::mem::size_of::<MhlaPassParams>() == 32);
 const _: () = assert!(std::mem::size_of::<FlareCausalParams>() == 32);
 const _: () = assert!(std::mem::size_of::<FnetParams>() == 16);
+const _: () = assert!(std::mem::size_of::<FftParams>() == 16);
 
 /// Mirrors `GatedParams` in `shaders/gated_*.wgsl`: keep all four in sync.
 #[repr(C)]

@@ -34,6 +34,7 @@ pub struct Pipelines {
     pub(crate) softmax_online: Kernel,
     pub(crate) matmul: Kernel,
     pub(crate) fnet_tokens: Kernel,
+    pub(crate) fnet_fft: Kernel,
     pub(crate) yoso_codes: Kernel,
     pub(crate) yoso_weights: Kernel,
     pub(crate) yoso_tables: Kernel,
@@ -99,6 +100,12 @@ impl Pipelines {
                 "fnet_tokens",
                 include_str!("../../../shaders/fnet_tokens.wgsl"),
                 &[true, true, false, false], // twiddle, v, cv, sv
+            ),
+            fnet_fft: Kernel::new(
+                device,
+                "fnet_fft",
+                include_str!("../../../shaders/fnet_fft.wgsl"),
+                &[true, true, true, false, false], // twiddle, x_re, x_im, y_re, y_im
             ),
             yoso_codes: Kernel::new(
                 device,
