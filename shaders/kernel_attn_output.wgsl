@@ -5,7 +5,8 @@
 //   causal:     num = φ_n(q_t) S_{<c}[:, col] + Σ_{s = cC..t} P_num[t, s − cC] v_s,col
 //               den = φ(q_t) z_{<c}            + Σ_{s = cC..t} P_den[t, s − cC]
 //   non-causal: num = φ_n(q_t) S[:, col],  den = φ(q_t) z   (the full state, slot n_chunks)
-//   o_t,col = num / g(den), with g(den) = den + eps (guard 0) or max(den, eps) (guard 1);
+//   o_t,col = num / g(den), with g(den) = den + eps (guard 0), max(den, eps) (guard 1), or 1
+//   (guard 2: unnormalised, Flowformer, whose row scalars are folded into its features);
 //   normaliser[t] = g(den), written by column 0.
 //
 // Bindings (group 0):
@@ -73,7 +74,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
             den += scores_den[slot];
         }
     }
-    let guarded = select(den + params.eps, max(den, params.eps), params.guard == 1u);
+    var guarded = select(den + params.eps, max(den, params.eps), params.guard == 1u);
+    if params.guard == 2u {
+        guarded = 1.0;
+    }
     out[index] = num / guarded;
     if col == 0u {
         normaliser[t] = guarded;

@@ -24,6 +24,10 @@ struct YosoParams {
     hashes: u32,
     mode: u32,
     causal: u32,
+    token_start: u32,
+    token_end: u32,
+    hash_start: u32,
+    hash_count: u32,
     _pad0: u32,
     _pad1: u32,
 }

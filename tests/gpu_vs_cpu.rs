@@ -5,95 +5,11 @@
 
 mod common;
 
-use attnscope::gpu::GpuContext;
 use attnscope::schema::Backend;
 use attnscope::Request;
+use common::gpu::{check_masks, check_variant, check_variant_with, evaluate, gpu};
 use common::{assert_matrix_close, Tolerance};
 use serde_json::json;
-use std::sync::OnceLock;
-
-/// One device for the whole binary (tests run on parallel threads; wgpu devices are Sync).
-fn gpu() -> Option<&'static GpuContext> {
-    static CONTEXT: OnceLock<Result<GpuContext, String>> = OnceLock::new();
-    let context =
-        CONTEXT.get_or_init(|| pollster::block_on(GpuContext::new()).map_err(|e| e.to_string()));
-    match context {
-        Ok(ctx) => Some(ctx),
-        Err(reason) if std::env::var("REQUIRE_GPU").as_deref() == Ok("1") => {
-            panic!("REQUIRE_GPU=1 but there is no GPU adapter: {reason}")
-        }
-        Err(reason) => {
-            eprintln!("SKIPPED: no adapter ({reason})");
-            None
-        }
-    }
-}
-
-fn evaluate(request: serde_json::Value, ctx: &GpuContext) -> attnscope::Response {
-    let request = Request::from_value(request).unwrap();
-    pollster::block_on(attnscope::evaluate(&request, Ok(ctx))).unwrap()
-}
-
-/// The GPU = CPU table: variant × causal × n, for output and attention.
-fn check_variant(variant: serde_json::Value, d_k: usize, d_v: usize) {
-    check_variant_with(variant, d_k, d_v, false);
-}
-
-/// The tolerance of a variant: f32 everywhere, looser for YOSO's ill-conditioned `arccos`, and
-/// relative to the matrix's scale for HLA / AHLA, whose outputs are differences of terms that
-/// grow like t² (f32 cancellation: `q S^K C` and `q G` agree to many digits).
-fn tolerance(variant: &serde_json::Value, reference: &attnscope::Matrix) -> Tolerance {
-    match variant["name"].as_str() {
-        Some("yoso") => Tolerance::GPU_ARCCOS,
-        Some("hla" | "ahla") => {
-            let scale = reference
-                .data()
-                .iter()
-                .fold(1.0f64, |m, &x| m.max(f64::from(x).abs()));
-            Tolerance {
-                abs: 2e-5 * scale,
-                rel: Tolerance::GPU_F32.rel,
-            }
-        }
-        _ => Tolerance::GPU_F32,
-    }
-}
-
-/// As [`check_variant`], with RoPE on or off.
-fn check_variant_with(variant: serde_json::Value, d_k: usize, d_v: usize, rope: bool) {
-    check_masks(variant, d_k, d_v, rope, &[false, true]);
-}
-
-/// The GPU = CPU table for the given masks.
-fn check_masks(variant: serde_json::Value, d_k: usize, d_v: usize, rope: bool, masks: &[bool]) {
-    let Some(ctx) = gpu() else { return };
-    for n in [1, 7, 64, 257] {
-        for &causal in masks {
-            let request = |backend: &str| {
-                json!({"variant": variant, "causal": causal, "backend": backend,
-                       "workload": {"kind": "gaussian", "n": n, "d_k": d_k, "d_v": d_v, "seed": n,
-                                    "rope": rope},
-                       "outputs": ["output", "attention"]})
-            };
-            let gpu = evaluate(request("gpu"), ctx);
-            let cpu = evaluate(request("cpu"), ctx);
-            assert_eq!((gpu.backend, cpu.backend), (Backend::Gpu, Backend::Cpu));
-            let what = format!("{variant} n={n} causal={causal} rope={rope}");
-            assert_matrix_close(
-                &format!("O {what}"),
-                gpu.output.as_ref().unwrap(),
-                cpu.output.as_ref().unwrap(),
-                tolerance(&variant, cpu.output.as_ref().unwrap()),
-            );
-            assert_matrix_close(
-                &format!("A {what}"),
-                gpu.attention.as_ref().unwrap(),
-                cpu.attention.as_ref().unwrap(),
-                tolerance(&variant, cpu.attention.as_ref().unwrap()),
-            );
-        }
-    }
-}
 
 #[test]
 fn softmax_gpu_matches_cpu() {
@@ -266,25 +182,8 @@ fn nystrom_with_several_landmarks_gpu_matches_cpu() {
 }
 
 #[test]
-fn causal_flare_runs_on_the_cpu_under_auto_and_is_refused_on_the_gpu() {
+fn causal_linformer_is_refused_before_any_gpu_work() {
     let Some(ctx) = gpu() else { return };
-    let request = |backend: &str| {
-        json!({"variant": {"name": "flare", "m": 4}, "causal": true, "backend": backend,
-               "workload": {"kind": "gaussian", "n": 16, "d_k": 4, "seed": 1}})
-    };
-    let auto = evaluate(request("auto"), ctx);
-    assert_eq!(auto.backend, Backend::Cpu);
-    assert!(auto.backend_note.unwrap().contains("no causal GPU kernel"));
-    let refused = Request::from_value(request("gpu")).unwrap();
-    let err = pollster::block_on(attnscope::evaluate(&refused, Ok(ctx))).unwrap_err();
-    assert_eq!(err.field(), "backend");
-    // A variant without a GPU kernel runs on the CPU under auto, with a note.
-    let mhla = evaluate(
-        json!({"variant": {"name": "mhla"}, "workload": {"kind": "gaussian", "n": 16, "d_k": 4}}),
-        ctx,
-    );
-    assert_eq!(mhla.backend, Backend::Cpu);
-    assert!(mhla.backend_note.unwrap().contains("no GPU kernel yet"));
     let linformer = Request::from_value(json!({"variant": {"name": "linformer"}, "causal": true,
         "workload": {"kind": "gaussian", "n": 16, "d_k": 4}}))
     .unwrap();

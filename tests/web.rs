@@ -90,13 +90,14 @@ async fn webgpu_kernels_match_the_cpu_reference() {
         (json!({"name": "hedgehog", "form": "softmax"}), &both[..]),
         (json!({"name": "lln", "block": 5}), &both[..]),
         (json!({"name": "flowformer"}), &both[..]),
+        (json!({"name": "mhla", "blocks": 1}), &both[..]),
         (json!({"name": "rala", "rope": true}), &both[..1]),
         (json!({"name": "nalaformer", "rope": true}), &both[..1]),
         (json!({"name": "sliding_window", "window": 5}), &both[..]),
         (json!({"name": "neighborhood", "kernel": 1}), &both[..]),
         (json!({"name": "linformer", "k": 1}), &both[..1]),
         (json!({"name": "nystrom", "landmarks": 1}), &both[..1]),
-        (json!({"name": "flare", "m": 8}), &both[..1]),
+        (json!({"name": "flare", "m": 8}), &both[..]),
         (json!({"name": "fnet"}), &both[..1]),
         (json!({"name": "yoso", "bits": 4}), &both[..]),
         (json!({"name": "retnet", "chunk_size": 16}), &both[1..]),
@@ -141,6 +142,52 @@ async fn webgpu_kernels_match_the_cpu_reference() {
                 let (a_gpu, a_cpu) = (data(&gpu.attention), data(&cpu.attention));
                 let (abs, rel) = tolerance(&a_cpu);
                 assert_close(&format!("A {what}"), &a_gpu, &a_cpu, abs, rel);
+            }
+        }
+    }
+}
+
+/// The output-only paths that never build n × n (MHLA's block states, causal FLARE's chunked
+/// online softmax, Flowformer's kernel chain, YOSO's hash tables, FNet's twiddle DFT, the
+/// one-pass online softmax) against the CPU, with the error scaled by the output's size (FNet's
+/// entries grow like √(n d)).
+#[wasm_bindgen_test]
+async fn webgpu_linear_time_forms_match_the_cpu_reference() {
+    let Some(ctx) = gpu_or_skip().await else {
+        return;
+    };
+    let both = [false, true];
+    let variants = [
+        (json!({"name": "mhla", "blocks": 3}), &both[..]),
+        (json!({"name": "flare", "m": 8}), &both[1..]),
+        (json!({"name": "flowformer"}), &both[..]),
+        (
+            json!({"name": "yoso", "mode": "sampled", "bits": 6, "hashes": 16}),
+            &both[..],
+        ),
+        (json!({"name": "fnet"}), &both[..1]),
+        (json!({"name": "softmax"}), &both[..]),
+        (json!({"name": "sliding_window", "window": 70}), &both[..]),
+    ];
+    for (variant, masks) in variants {
+        for n in [7, 300] {
+            for &causal in masks {
+                let request = |backend: &str| {
+                    json!({"variant": variant, "causal": causal, "backend": backend,
+                           "workload": {"kind": "gaussian", "n": n, "d_k": 8, "d_v": 8, "seed": n},
+                           "outputs": ["output"]})
+                };
+                let gpu = evaluate(request("gpu"), Ok(&ctx)).await;
+                let cpu = evaluate(request("cpu"), Ok(&ctx)).await;
+                assert_eq!((gpu.backend, cpu.backend), (Backend::Gpu, Backend::Cpu));
+                assert!(gpu.attention.is_none());
+                let (o_gpu, o_cpu) = (
+                    gpu.output.unwrap().data().to_vec(),
+                    cpu.output.unwrap().data().to_vec(),
+                );
+                let scale = o_cpu.iter().fold(1.0f64, |m, &x| m.max(f64::from(x).abs()));
+                let what = format!("O {variant} n={n} causal={causal} output only");
+                assert_close(&what, &o_gpu, &o_cpu, GPU_ABS * scale, GPU_REL);
             }
         }
     }

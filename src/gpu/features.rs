@@ -2,7 +2,7 @@
 //! queries and keys (with its constants and auxiliary table), the normaliser guard and the chunk
 //! size. Exhaustive over the variants, so a new one cannot be missed silently.
 
-use super::pipelines::kernel_attn::{ExpStage, FeatureKind, FeatureSpec};
+use super::pipelines::kernel_features::{ExpStage, FeatureKind, FeatureSpec};
 use crate::attention::kernel::cosformer::CosFeatures;
 use crate::attention::kernel::hedgehog::HedgehogForm;
 use crate::attention::kernel::taylor::Taylor;
@@ -10,6 +10,25 @@ use crate::attention::kernel::Normaliser;
 use crate::attention::VariantSpec;
 use crate::error::Result;
 use crate::workload::Qkv;
+
+/// elu + 1 on queries and keys (m = d_k), rotated in the numerator under RoPE: MHLA's map, and
+/// the base every kernel variant's description starts from.
+pub(super) fn elu_features(qkv: &Qkv) -> FeatureSpec {
+    FeatureSpec {
+        kind: FeatureKind::Elu,
+        kind_keys: FeatureKind::Elu,
+        rope: qkv.rope,
+        rope_halves: false,
+        m: qkv.d_k(),
+        delta: 0.0,
+        tau: 1.0,
+        tau_keys: 1.0,
+        power: 1.0,
+        sigma: 1.0,
+        aux: None,
+        exp: ExpStage::None,
+    }
+}
 
 /// The GPU description of a kernel variant's feature map, its normaliser guard and chunk size;
 /// `None` for variants outside the kernel family.
@@ -21,16 +40,8 @@ pub(super) fn kernel_features(
     let plain = |kind: FeatureKind, m: usize| FeatureSpec {
         kind,
         kind_keys: kind,
-        rope: qkv.rope,
-        rope_halves: false,
         m,
-        delta: 0.0,
-        tau: 1.0,
-        tau_keys: 1.0,
-        power: 1.0,
-        sigma: 1.0,
-        aux: None,
-        exp: ExpStage::None,
+        ..elu_features(qkv)
     };
     if let VariantSpec::Nalaformer(p) = spec {
         crate::attention::kernel::vision::check_rope_layout(d, qkv.rope || p.rope)?;

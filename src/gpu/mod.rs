@@ -17,7 +17,7 @@ pub use context::{AdapterSummary, GpuContext};
 use crate::attention::{AttentionOutput, VariantSpec};
 use crate::error::{Error, Result};
 use crate::workload::Qkv;
-use features::kernel_features;
+use features::{elu_features, kernel_features};
 use pipelines::kernel_attn;
 
 /// What a GPU run returns besides the tensors.
@@ -54,6 +54,14 @@ pub async fn run(
         let (output, attention, timing) = result;
         return Ok((AttentionOutput { output, attention }, timing));
     }
+    if let VariantSpec::Mhla(p) = spec {
+        let features = elu_features(qkv);
+        let scratch = pipelines::mhla::scratch_len(qkv.n(), features.m, qkv.d_v(), p.blocks());
+        ctx.check_buffers(qkv, want_attention, 4 * scratch as u64)?;
+        let (output, attention, timing) =
+            pipelines::mhla::run(ctx, p, &features, qkv, causal, want_attention).await?;
+        return Ok((AttentionOutput { output, attention }, timing));
+    }
     let Some((features, norm, chunk)) = kernel_features(spec, qkv)? else {
         return Err(Error::NoGpuForm {
             message: format!("{} has no GPU kernel yet", spec.name()),
@@ -65,8 +73,16 @@ pub async fn run(
         want_attention,
         scratch.max(4 * (qkv.n() * features.m) as u64),
     )?;
-    let (output, attention, mut timing) =
-        kernel_attn::run(ctx, &features, qkv, causal, norm, chunk, want_attention).await?;
+    let (output, attention, mut timing) = kernel_attn::run(
+        ctx,
+        kernel_attn::Features::Maps(&features),
+        qkv,
+        causal,
+        Some(norm),
+        chunk,
+        want_attention,
+    )
+    .await?;
     let linear = AttentionOutput { output, attention };
     if let VariantSpec::Flatten(p) = spec {
         if let Some(dwc) = p.dwc(qkv.d_v(), causal)? {
@@ -142,16 +158,37 @@ async fn run_composed(
     }
     spec.check_mask(causal)?;
     if let VariantSpec::Flowformer(p) = spec {
-        ctx.check_fits(qkv, true, 0)?;
+        // The kernel family's chunkwise chain: chunk states and, when causal, n × C scores.
+        let chunk = crate::attention::kernel::DEFAULT_CHUNK_SIZE;
+        let states = kernel_attn::state_len(qkv.n(), qkv.d_k(), qkv.d_v(), chunk);
+        let scratch = 4 * states.max(qkv.n() * chunk) as u64;
+        ctx.check_buffers(qkv, want, scratch)?;
         let rotated = qkv.with_rope_applied();
         return Ok(Some(
             pipelines::flow::run(ctx, p, &rotated, causal, want).await?,
         ));
     }
     if let VariantSpec::Yoso(p) = spec {
-        ctx.check_fits(qkv, true, 0)?;
+        if pipelines::yoso::is_linear(p, want) {
+            let (n, d_v) = (qkv.n(), qkv.d_v());
+            let scratch = pipelines::yoso::linear_scratch_bytes(p, n, d_v, causal);
+            ctx.check_buffers(qkv, false, scratch)?;
+        } else {
+            // B (expectation) has no linear-time form: n × n, within the device's limits.
+            ctx.check_fits(qkv, true, 0)?;
+        }
         return Ok(Some(
             pipelines::yoso::run(ctx, p, &qkv.with_rope_applied(), causal, want).await?,
+        ));
+    }
+    if let (VariantSpec::Flare(p), true) = (spec, causal) {
+        let m = p.m() as u64;
+        let chunk = pipelines::flare_causal::chunk_size(p.m()) as u64;
+        let chunk_states = m * n.div_ceil(chunk) * (qkv.d_v() as u64 + 2);
+        ctx.check_buffers(qkv, want, 4 * (m * n).max(chunk_states).max(3 * n * m))?;
+        let rotated = qkv.with_rope_applied();
+        return Ok(Some(
+            pipelines::flare_causal::run(ctx, p, &rotated, want).await?,
         ));
     }
     if causal {
@@ -162,14 +199,26 @@ async fn run_composed(
             ),
         });
     }
-    // The largest intermediate is n × n (A, or FNet's DFT table) or n × (k | m | d_v).
-    ctx.check_fits(qkv, want, 4 * n * n)?;
+    if let VariantSpec::Fnet(_) = spec {
+        // O(n d) buffers; n × n only for A (built on the CPU).
+        ctx.check_buffers(qkv, want, 0)?;
+        return Ok(Some(pipelines::fnet::run(ctx, &qkv.v, want).await?));
+    }
+    // The largest intermediate is n × (k | landmarks | M) (E, segment means, W_enc), or n × n for
+    // A when it is wanted (check_fits adds that).
+    let rank = match spec {
+        VariantSpec::Linformer(p) => p.k(),
+        VariantSpec::Nystrom(p) => p.landmarks,
+        VariantSpec::Flare(p) => p.m(),
+        _ => 1,
+    } as u64;
+    ctx.check_fits(qkv, want, 4 * n * rank)?;
     let rotated = qkv.with_rope_applied();
     Ok(Some(match spec {
         VariantSpec::Linformer(p) => pipelines::lowrank::linformer(ctx, p, &rotated, want).await?,
         VariantSpec::Nystrom(p) => pipelines::lowrank::nystrom(ctx, p, &rotated, want).await?,
         VariantSpec::Flare(p) => pipelines::lowrank::flare(ctx, p, &rotated, want).await?,
-        _ => pipelines::fnet::run(ctx, &qkv.v, want).await?,
+        _ => return Ok(None),
     }))
 }
 
@@ -203,11 +252,20 @@ pub const PARAMS_LAYOUT: &[(&str, usize)] = &[
     ("RopeParams", std::mem::size_of::<params::RopeParams>()),
     ("MatmulParams", std::mem::size_of::<params::MatmulParams>()),
     ("YosoParams", std::mem::size_of::<params::YosoParams>()),
-    ("FlowParams", std::mem::size_of::<params::FlowParams>()),
     ("GatedParams", std::mem::size_of::<params::GatedParams>()),
     ("LoglinParams", std::mem::size_of::<params::LoglinParams>()),
     ("HlaParams", std::mem::size_of::<params::HlaParams>()),
     ("DwcParams", std::mem::size_of::<params::DwcParams>()),
+    ("FnetParams", std::mem::size_of::<params::FnetParams>()),
+    ("FftParams", std::mem::size_of::<params::FftParams>()),
+    (
+        "FlareCausalParams",
+        std::mem::size_of::<params::FlareCausalParams>(),
+    ),
+    (
+        "MhlaPassParams",
+        std::mem::size_of::<params::MhlaPassParams>(),
+    ),
 ];
 
 /// Invocations per workgroup of every shader.

@@ -31,7 +31,7 @@ pub struct KernelAttnParams {
     pub chunk: u32,
     /// `ceil(n / chunk)`.
     pub n_chunks: u32,
-    /// 0: `den + ε`; 1: `max(den, ε)`.
+    /// 0: `den + ε`; 1: `max(den, ε)`; 2: unnormalised (the normaliser is 1).
     pub guard: u32,
 }
 
@@ -92,7 +92,7 @@ pub struct MatmulParams {
     pub _pad1: [u32; 2],
 }
 
-/// Mirrors `YosoParams` in `shaders/yoso_{codes,weights}.wgsl`: keep all three in sync.
+/// Mirrors `YosoParams` in `shaders/yoso_{codes,weights,tables,read}.wgsl`: keep all five in sync.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Pod, Zeroable)]
 pub struct YosoParams {
@@ -103,16 +103,67 @@ pub struct YosoParams {
     /// 0 expectation, 1 sampled.
     pub mode: u32,
     pub causal: u32,
+    /// The tokens `[token_start, token_end)` of one `yoso_tables` pass.
+    pub token_start: u32,
+    pub token_end: u32,
+    /// The hashes `[hash_start, hash_start + hash_count)` of one group of table passes.
+    pub hash_start: u32,
+    pub hash_count: u32,
     pub _pad: [u32; 2],
 }
 
-/// Mirrors `shaders/flow_weights.wgsl::FlowParams`: keep in sync.
+/// Mirrors `MhlaPassParams` in `shaders/mhla_*.wgsl`: keep all four in sync.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Pod, Zeroable)]
-pub struct FlowParams {
+pub struct MhlaPassParams {
+    pub n: u32,
+    /// Feature dimension.
+    pub m: u32,
+    pub d_v: u32,
+    pub causal: u32,
+    /// ε added to the normaliser.
+    pub eps: f32,
+    /// Segments (runs of ≤ C tokens inside one block).
+    pub n_seg: u32,
+    /// Blocks B.
+    pub blocks: u32,
+    pub _pad: u32,
+}
+
+/// Mirrors `FlareCausalParams` in `shaders/flare_*.wgsl`: keep all four in sync.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+pub struct FlareCausalParams {
+    pub n: u32,
+    /// Latent queries M.
+    pub latents: u32,
+    pub d_v: u32,
+    /// Tokens per chunk.
+    pub chunk: u32,
+    /// `ceil(n / chunk)`.
+    pub n_chunks: u32,
+    pub _pad: [u32; 3],
+}
+
+/// Mirrors `shaders/fnet_tokens.wgsl::FnetParams`: keep in sync.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+pub struct FnetParams {
     pub n: u32,
     pub d: u32,
-    pub causal: u32,
+    /// The tokens `[j_start, j_end)` summed by one pass.
+    pub j_start: u32,
+    pub j_end: u32,
+}
+
+/// Mirrors `shaders/fnet_fft.wgsl::FftParams`: keep in sync.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+pub struct FftParams {
+    pub n: u32,
+    pub d: u32,
+    /// The stage's butterfly span L (1, 2, 4, ..., n/2).
+    pub span: u32,
     pub _pad: u32,
 }
 
@@ -123,8 +174,11 @@ const _: () = assert!(std::mem::size_of::<FeatureParams>() == 48);
 const _: () = assert!(std::mem::size_of::<ExpParams>() == 32);
 const _: () = assert!(std::mem::size_of::<RopeParams>() == 16);
 const _: () = assert!(std::mem::size_of::<MatmulParams>() == 32);
-const _: () = assert!(std::mem::size_of::<YosoParams>() == 32);
-const _: () = assert!(std::mem::size_of::<FlowParams>() == 16);
+const _: () = assert!(std::mem::size_of::<YosoParams>() == 48);
+const _: () = assert!(std::mem::size_of::<MhlaPassParams>() == 32);
+const _: () = assert!(std::mem::size_of::<FlareCausalParams>() == 32);
+const _: () = assert!(std::mem::size_of::<FnetParams>() == 16);
+const _: () = assert!(std::mem::size_of::<FftParams>() == 16);
 
 /// Mirrors `GatedParams` in `shaders/gated_*.wgsl`: keep all four in sync.
 #[repr(C)]

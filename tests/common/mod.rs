@@ -3,6 +3,9 @@
 #![allow(dead_code)] // each test binary uses a different subset
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on a broken invariant
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod gpu;
+
 use attnscope::workload::{Qkv, WorkloadSpec};
 use attnscope::Matrix;
 

@@ -8,8 +8,8 @@
 //! sums restricted to `l ≤ i` (the released NLP code is unnormalised; see the spec). The linear
 //! form keeps one state per block: `o_i = φ(q_i) Σ_b 𝓜_{b(i)b} S_b / (φ(q_i)·Σ_b 𝓜_{b(i)b} z_b + ε)`.
 //! Default 𝓜 (a 1-D reading of the vision code's distance kernels): `𝓜_bc = 1 − |b − c|/B`.
-//! Under RoPE the numerator's features are rotated (RoFormer). The GPU has no MHLA kernel yet:
-//! `auto` runs it on the CPU and says so.
+//! Under RoPE the numerator's features are rotated (RoFormer). The GPU runs the block-state form
+//! (`gpu/pipelines/mhla.rs`), causal and non-causal.
 
 use super::elu::{default_eps, EluPlusOne, EPS};
 use super::{KernelSetup, Normaliser};

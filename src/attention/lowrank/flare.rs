@@ -4,7 +4,8 @@
 //! matrix `A = W_dec W_enc` is row-stochastic with rank ≤ M (a two-hop random walk). The
 //! per-token queries are not used. Latents are given, or drawn N(0, 0.1²) from `seed` as at
 //! initialisation. The causal form (the gather's softmax restricted to keys ≤ t) is the spec's
-//! derivation, not the official code's; it runs on the CPU as an online softmax per latent.
+//! derivation, not the official code's: an online softmax per latent, on the CPU token by token
+//! and on the GPU chunk by chunk (`gpu/pipelines/flare_causal.rs`).
 
 use super::{product, softmax_weights};
 use crate::attention::AttentionOutput;

@@ -1,5 +1,6 @@
-//! Runs `shaders/attn_softmax.wgsl`: softmax attention over a contiguous range of keys per query
-//! row (the mask), one workgroup per row, optionally writing the weights `A`. [`record`] encodes
+//! Runs softmax attention over a contiguous range of keys per query row (the mask), one workgroup
+//! per row: `shaders/attn_softmax.wgsl` (three passes over the keys) when the weights `A` are
+//! written, else `shaders/attn_softmax_online.wgsl` (one pass, online softmax). [`record`] encodes
 //! one pass on given buffers, so the low-rank variants can chain several in one submission.
 
 use super::Grid;
@@ -44,7 +45,7 @@ pub fn mask_ranges(mask: Mask, n: usize) -> Vec<(u32, u32)> {
         .collect()
 }
 
-/// Encodes one softmax pass.
+/// Encodes one softmax pass (the one-pass online kernel when no weights are wanted).
 pub fn record(
     ctx: &GpuContext,
     encoder: &mut wgpu::CommandEncoder,
@@ -66,7 +67,13 @@ pub fn record(
     let ranges = upload_u32(ctx, "key ranges", &flat);
     let unused = output_buffer(ctx, "no weights", 1);
     let weights = pass.weights.unwrap_or(&unused);
-    ctx.pipelines.softmax.record(
+    // A needs each row's full sum before its weights are written; O alone takes one pass.
+    let kernel = if pass.weights.is_some() {
+        &ctx.pipelines.softmax
+    } else {
+        &ctx.pipelines.softmax_online
+    };
+    kernel.record(
         &ctx.device,
         encoder,
         &[&params, pass.q, pass.k, pass.v, &ranges, pass.out, weights],

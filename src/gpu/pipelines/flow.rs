@@ -1,64 +1,40 @@
-//! Runs Flowformer on the GPU (variants.md §2.9): the O(N d) conservation pass gives the row and
-//! column scalars on the CPU (`flowformer::flow`), `flow_weights` builds `A`, and `matmul` gives
-//! `O = A V`. The GPU path builds n × n; the linear-time form is the CPU's.
+//! Runs Flowformer on the GPU (variants.md §2.9) in its linear form: the O(N d) conservation pass
+//! gives the row and column scalars on the CPU (`flowformer::flow`), folded into the features
+//! `row_t σ(q_t)` and `c_j σ(k_j)`; the kernel family's chunkwise chain (`kernel_attn.rs`,
+//! unnormalised) then accumulates `S_t = Σ_{j≤t} σ(k_j)ᵀ (c_j v_j)` and reads
+//! `o_t = row_t σ(q_t) S_t`. `O(N d d_v)`; `A` (its weights pass) only when wanted.
 
-use super::matmul::{self, GpuMatrix};
-use super::submit::{finish, start};
-use super::Grid;
+use super::kernel_attn::{self, Features};
+use super::lowrank::RunResult;
 use crate::attention::kernel::flowformer::{flow, FlowformerParams};
+use crate::attention::kernel::DEFAULT_CHUNK_SIZE;
 use crate::error::Result;
-use crate::gpu::buffers::{output_buffer, upload_matrix, upload_uniform, Readback};
-use crate::gpu::params::FlowParams;
-use crate::gpu::{GpuContext, GpuTiming};
+use crate::gpu::GpuContext;
 use crate::tensor::Matrix;
 use crate::workload::Qkv;
 
-fn column(values: &[f64]) -> Matrix {
-    let data = values.iter().map(|&x| x as f32).collect();
-    Matrix::from_vec(values.len(), 1, data).unwrap_or_else(|_| Matrix::zeros(values.len(), 1))
+/// `scale_t · x_t` for every row, in f32.
+fn scaled_rows(x: &[Vec<f64>], scale: &[f64]) -> Result<Matrix> {
+    let cols = x.first().map_or(0, Vec::len);
+    let data = x
+        .iter()
+        .zip(scale)
+        .flat_map(|(row, &s)| row.iter().map(move |&v| (s * v) as f32))
+        .collect();
+    Matrix::from_vec(x.len(), cols, data)
 }
 
-/// `(O, A if wanted, timing)`.
+/// `(O, A if wanted, timing)` (RoPE, if any, already applied to `qkv`).
 pub async fn run(
     ctx: &GpuContext,
     p: &FlowformerParams,
     qkv: &Qkv,
     causal: bool,
     want: bool,
-) -> Result<(Matrix, Option<Matrix>, GpuTiming)> {
-    let (n, d, d_v) = (qkv.n(), qkv.d_k(), qkv.d_v());
+) -> Result<RunResult> {
     let scalars = flow(qkv, causal, p.eps);
-    let (mut encoder, timer, scope) = start(ctx, "flowformer");
-    let params = FlowParams {
-        n: n as u32,
-        d: d as u32,
-        causal: u32::from(causal),
-        _pad: 0,
-    };
-    let params = upload_uniform(ctx, "flow params", &params);
-    let (q, k, v) = (
-        upload_matrix(ctx, "q", &qkv.q),
-        upload_matrix(ctx, "k", &qkv.k),
-        upload_matrix(ctx, "v", &qkv.v),
-    );
-    let row = upload_matrix(ctx, "row scalars", &column(&scalars.row));
-    let col = upload_matrix(ctx, "column scalars", &column(&scalars.col));
-    let weights = output_buffer(ctx, "A", n * n);
-    ctx.pipelines.flow_weights.record(
-        &ctx.device,
-        &mut encoder,
-        &[&params, &q, &k, &row, &col, &weights],
-        Grid::Invocations((n * n) as u64),
-        None,
-    );
-    let gm = |buffer, rows, cols| GpuMatrix { buffer, rows, cols };
-    let out = matmul::record(ctx, &mut encoder, "A V", gm(&weights, n, n), gm(&v, n, d_v));
-    let mut readback = Readback::default();
-    readback.add(ctx, &mut encoder, &out, n, d_v);
-    if want {
-        readback.add(ctx, &mut encoder, &weights, n, n);
-    }
-    let (mut mats, kernel_ms) = finish(ctx, encoder, timer.as_ref(), readback, scope).await?;
-    let attention = want.then(|| mats.pop()).flatten();
-    Ok((mats.remove(0), attention, GpuTiming { kernel_ms }))
+    let fq = scaled_rows(&scalars.q, &scalars.row)?;
+    let fk = scaled_rows(&scalars.k, &scalars.col)?;
+    let features = Features::Given { fq: &fq, fk: &fk };
+    kernel_attn::run(ctx, features, qkv, causal, None, DEFAULT_CHUNK_SIZE, want).await
 }

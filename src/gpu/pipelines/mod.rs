@@ -4,16 +4,22 @@
 
 pub mod attn_softmax;
 pub mod dwc;
+pub mod flare_causal;
 pub mod flow;
 pub mod fnet;
 pub mod gated;
 pub mod hla;
+pub mod kernel;
 pub mod kernel_attn;
+pub mod kernel_features;
 pub mod loglinear;
 pub mod lowrank;
 pub mod matmul;
+pub mod mhla;
 pub mod submit;
 pub mod yoso;
+
+pub use kernel::{Grid, Kernel};
 
 use crate::error::{Error, Result};
 
@@ -25,10 +31,14 @@ pub const GRID_X: u32 = 65_535;
 /// Every pipeline of the crate.
 pub struct Pipelines {
     pub(crate) softmax: Kernel,
+    pub(crate) softmax_online: Kernel,
     pub(crate) matmul: Kernel,
-    pub(crate) flow_weights: Kernel,
+    pub(crate) fnet_tokens: Kernel,
+    pub(crate) fnet_fft: Kernel,
     pub(crate) yoso_codes: Kernel,
     pub(crate) yoso_weights: Kernel,
+    pub(crate) yoso_tables: Kernel,
+    pub(crate) yoso_read: Kernel,
     pub(crate) features: Kernel,
     pub(crate) features_exp: Kernel,
     pub(crate) features_rope: Kernel,
@@ -51,6 +61,14 @@ pub struct Pipelines {
     pub(crate) hla_kernel: Kernel,
     pub(crate) hla_scan: Kernel,
     pub(crate) dwc: Kernel,
+    pub(crate) flare_chunks: Kernel,
+    pub(crate) flare_scan: Kernel,
+    pub(crate) flare_output: Kernel,
+    pub(crate) flare_weights: Kernel,
+    pub(crate) mhla_state: Kernel,
+    pub(crate) mhla_blocks: Kernel,
+    pub(crate) mhla_output: Kernel,
+    pub(crate) mhla_weights: Kernel,
 }
 
 impl Pipelines {
@@ -65,17 +83,29 @@ impl Pipelines {
                 include_str!("../../../shaders/attn_softmax.wgsl"),
                 &[true, true, true, true, false, false], // q, k, v, key_ranges, out, weights
             ),
+            softmax_online: Kernel::new(
+                device,
+                "attn_softmax_online",
+                include_str!("../../../shaders/attn_softmax_online.wgsl"),
+                &[true, true, true, true, false, false], // q, k, v, key_ranges, out, weights
+            ),
             matmul: Kernel::new(
                 device,
                 "matmul",
                 include_str!("../../../shaders/matmul.wgsl"),
                 &[true, true, false], // a, b, c
             ),
-            flow_weights: Kernel::new(
+            fnet_tokens: Kernel::new(
                 device,
-                "flow_weights",
-                include_str!("../../../shaders/flow_weights.wgsl"),
-                &[true, true, true, true, false], // q, k, row, col, weights
+                "fnet_tokens",
+                include_str!("../../../shaders/fnet_tokens.wgsl"),
+                &[true, true, false, false], // twiddle, v, cv, sv
+            ),
+            fnet_fft: Kernel::new(
+                device,
+                "fnet_fft",
+                include_str!("../../../shaders/fnet_fft.wgsl"),
+                &[true, true, true, false, false], // twiddle, x_re, x_im, y_re, y_im
             ),
             yoso_codes: Kernel::new(
                 device,
@@ -88,6 +118,18 @@ impl Pipelines {
                 "yoso_weights",
                 include_str!("../../../shaders/yoso_weights.wgsl"),
                 &[true, true, true, true, false], // q, k, q_codes, k_codes, weights
+            ),
+            yoso_tables: Kernel::new(
+                device,
+                "yoso_tables",
+                include_str!("../../../shaders/yoso_tables.wgsl"),
+                &[true, true, true, false, false], // q_codes, k_codes, v, tables, partial
+            ),
+            yoso_read: Kernel::new(
+                device,
+                "yoso_read",
+                include_str!("../../../shaders/yoso_read.wgsl"),
+                &[true, true, true, false], // q_codes, tables, partial, out
             ),
             features: Kernel::new(
                 device,
@@ -225,6 +267,55 @@ impl Pipelines {
                 include_str!("../../../shaders/dwc.wgsl"),
                 &[true, true, false], // v, w, out
             ),
+            flare_chunks: Kernel::new(
+                device,
+                "flare_chunks",
+                include_str!("../../../shaders/flare_chunks.wgsl"),
+                &[true, true, false], // x, v, chunks
+            ),
+            flare_scan: Kernel::new(
+                device,
+                "flare_scan",
+                include_str!("../../../shaders/flare_scan.wgsl"),
+                &[true, false], // chunks, prefix
+            ),
+            flare_output: Kernel::new(
+                device,
+                "flare_output",
+                include_str!("../../../shaders/flare_output.wgsl"),
+                &[true, true, true, false, false], // x, v, prefix, out, stats
+            ),
+            flare_weights: Kernel::new(
+                device,
+                "flare_weights",
+                include_str!("../../../shaders/flare_weights.wgsl"),
+                &[true, true, false], // x, stats, weights
+            ),
+            mhla_state: Kernel::new(
+                device,
+                "mhla_state",
+                include_str!("../../../shaders/mhla_state.wgsl"),
+                &[true, true, true, false], // layout, features, v, states
+            ),
+            mhla_blocks: Kernel::new(
+                device,
+                "mhla_blocks",
+                include_str!("../../../shaders/mhla_blocks.wgsl"),
+                &[true, true, false, false], // layout, mixing, states, totals
+            ),
+            mhla_output: Kernel::new(
+                device,
+                "mhla_output",
+                include_str!("../../../shaders/mhla_output.wgsl"),
+                // layout, mixing, features, v, states, mixed, out, normaliser
+                &[true, true, true, true, true, true, false, false],
+            ),
+            mhla_weights: Kernel::new(
+                device,
+                "mhla_weights",
+                include_str!("../../../shaders/mhla_weights.wgsl"),
+                &[true, true, true, true, false], // layout, mixing, features, normaliser, weights
+            ),
         };
         if let Some(err) = scope.pop().await {
             return Err(Error::Gpu {
@@ -234,161 +325,4 @@ impl Pipelines {
         }
         Ok(pipelines)
     }
-}
-
-/// One shader's pipeline: binding 0 is its params uniform, then storage buffers in order.
-pub struct Kernel {
-    label: &'static str,
-    layout: wgpu::BindGroupLayout,
-    pipeline: wgpu::ComputePipeline,
-}
-
-impl Kernel {
-    /// Builds the pipeline of `source` (entry point `main`) with an explicit layout: a uniform at
-    /// binding 0, then one storage buffer per entry of `read_only`.
-    pub fn new(
-        device: &wgpu::Device,
-        label: &'static str,
-        source: &str,
-        read_only: &[bool],
-    ) -> Self {
-        let mut entries = vec![uniform_entry()];
-        entries.extend(
-            read_only
-                .iter()
-                .enumerate()
-                .map(|(i, &ro)| storage_entry(i as u32 + 1, ro)),
-        );
-        let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-            label: Some(label),
-            entries: &entries,
-        });
-        let pipeline = compute_pipeline(device, label, source, &layout);
-        Kernel {
-            label,
-            layout,
-            pipeline,
-        }
-    }
-
-    /// Records one pass: binds `buffers` (params first) and dispatches `invocations` threads as a
-    /// 1-D grid folded into y, or `rows` workgroups when `Grid::Rows`.
-    pub fn record(
-        &self,
-        device: &wgpu::Device,
-        encoder: &mut wgpu::CommandEncoder,
-        buffers: &[&wgpu::Buffer],
-        grid: Grid,
-        timestamps: Option<wgpu::ComputePassTimestampWrites<'_>>,
-    ) {
-        let bind_group = bind_in_order(device, self.label, &self.layout, buffers);
-        let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
-            label: Some(self.label),
-            timestamp_writes: timestamps,
-        });
-        pass.set_pipeline(&self.pipeline);
-        pass.set_bind_group(0, &bind_group, &[]);
-        let (x, y) = grid.workgroups();
-        pass.dispatch_workgroups(x, y, 1);
-    }
-}
-
-/// How a pass is laid out.
-#[derive(Debug, Clone, Copy)]
-pub enum Grid {
-    /// One invocation per item of a flat index space.
-    Invocations(u64),
-    /// One workgroup per row (≤ 65535 rows).
-    Rows(u32),
-}
-
-impl Grid {
-    /// The `(x, y)` workgroup counts.
-    fn workgroups(self) -> (u32, u32) {
-        match self {
-            Grid::Rows(rows) => (rows, 1),
-            Grid::Invocations(count) => {
-                let groups = count.div_ceil(u64::from(WORKGROUP_SIZE)).max(1);
-                let x = groups.min(u64::from(GRID_X)) as u32;
-                let y = groups.div_ceil(u64::from(GRID_X)) as u32;
-                (x, y)
-            }
-        }
-    }
-}
-
-/// A bind group layout entry for a storage buffer visible to compute shaders.
-fn storage_entry(binding: u32, read_only: bool) -> wgpu::BindGroupLayoutEntry {
-    wgpu::BindGroupLayoutEntry {
-        binding,
-        visibility: wgpu::ShaderStages::COMPUTE,
-        ty: wgpu::BindingType::Buffer {
-            ty: wgpu::BufferBindingType::Storage { read_only },
-            has_dynamic_offset: false,
-            min_binding_size: None,
-        },
-        count: None,
-    }
-}
-
-/// The bind group layout entry of binding 0, the params uniform.
-fn uniform_entry() -> wgpu::BindGroupLayoutEntry {
-    wgpu::BindGroupLayoutEntry {
-        binding: 0,
-        visibility: wgpu::ShaderStages::COMPUTE,
-        ty: wgpu::BindingType::Buffer {
-            ty: wgpu::BufferBindingType::Uniform,
-            has_dynamic_offset: false,
-            min_binding_size: None,
-        },
-        count: None,
-    }
-}
-
-/// A compute pipeline with entry point `main` from WGSL `source`, with an explicit layout.
-fn compute_pipeline(
-    device: &wgpu::Device,
-    label: &str,
-    source: &str,
-    layout: &wgpu::BindGroupLayout,
-) -> wgpu::ComputePipeline {
-    let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-        label: Some(label),
-        source: wgpu::ShaderSource::Wgsl(source.into()),
-    });
-    let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-        label: Some(label),
-        bind_group_layouts: &[Some(layout)],
-        immediate_size: 0,
-    });
-    device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-        label: Some(label),
-        layout: Some(&pipeline_layout),
-        module: &module,
-        entry_point: Some("main"),
-        compilation_options: Default::default(),
-        cache: None,
-    })
-}
-
-/// Binds `buffers` to bindings 0, 1, 2, ... in order.
-fn bind_in_order(
-    device: &wgpu::Device,
-    label: &str,
-    layout: &wgpu::BindGroupLayout,
-    buffers: &[&wgpu::Buffer],
-) -> wgpu::BindGroup {
-    let entries: Vec<wgpu::BindGroupEntry> = buffers
-        .iter()
-        .enumerate()
-        .map(|(binding, buffer)| wgpu::BindGroupEntry {
-            binding: binding as u32,
-            resource: buffer.as_entire_binding(),
-        })
-        .collect();
-    device.create_bind_group(&wgpu::BindGroupDescriptor {
-        label: Some(label),
-        layout,
-        entries: &entries,
-    })
 }
