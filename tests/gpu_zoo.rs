@@ -345,3 +345,48 @@ fn one_pass_online_softmax_equals_the_three_pass_kernel_on_huge_logits() {
         assert_matrix_close(&what, &one_pass, &three_pass, scale);
     }
 }
+
+#[test]
+fn gpu_kernel_timings_lie_within_the_wall_time_for_every_variant() {
+    // The timestamp queries span the run's first and last pass; a pass that forgets its stamp
+    // leaves an unwritten query (Flowformer's host-given features once did: 26 million ms).
+    let Some(ctx) = gpu() else { return };
+    let names = attnscope::attention::VariantSpec::NAMES;
+    let mut timed = 0;
+    for &name in names {
+        let mut variant = json!({"name": name});
+        match name {
+            "sliding_window" => variant["window"] = json!(8),
+            "neighborhood" => variant["kernel"] = json!(3),
+            "yoso" => variant["mode"] = json!("sampled"),
+            _ => {}
+        }
+        for causal in [false, true] {
+            for outputs in [json!(["output"]), json!(["output", "attention"])] {
+                let request = json!({
+                    "variant": variant, "causal": causal, "backend": "gpu", "outputs": outputs,
+                    "workload": {"kind": "gaussian", "n": 48, "d_k": 8, "seed": 2},
+                });
+                let Ok(request) = attnscope::Request::from_value(request) else {
+                    continue;
+                };
+                let Ok(response) = pollster::block_on(attnscope::evaluate(&request, Ok(ctx)))
+                else {
+                    continue; // no form for this mask
+                };
+                let (Some(&kernel), Some(&compute)) = (
+                    response.timing_ms.get("gpu_kernel"),
+                    response.timing_ms.get("compute"),
+                ) else {
+                    continue; // the adapter has no timestamp queries
+                };
+                assert!(
+                    kernel.is_finite() && kernel >= 0.0 && kernel <= compute + 1.0,
+                    "{name} causal={causal} {outputs}: gpu_kernel {kernel} ms, compute {compute} ms"
+                );
+                timed += 1;
+            }
+        }
+    }
+    assert!(timed > 0 || !ctx.adapter().timestamps);
+}

@@ -1,6 +1,8 @@
 //! `cargo bench --bench gpu`: end-to-end `attnscope::evaluate` with `"backend": "gpu"` and
-//! `"outputs": ["output"]` (upload, every pass, read-back) for softmax, linear_elu and
-//! performer, causal, over n = 256 … 16 384 (d_k = d_v = 64). Q, K, V are made once per size and
+//! `"outputs": ["output"]` (upload, every pass, read-back) over n = 256 … 16 384 (d_k = d_v = 64)
+//! for one variant of each family's linear-time GPU form: softmax (one-pass online), linear_elu,
+//! performer, mhla, flowformer, flare and yoso (sampled) causal; fnet, linformer and nystrom
+//! (which have no causal GPU form) non-causal. Q, K, V are made once per size and
 //! passed as a `given` workload, so the CPU's random numbers are not timed. Without an adapter
 //! it prints `SKIPPED: no adapter` and measures nothing.
 //!
@@ -36,10 +38,10 @@ fn now() -> Instant {
     Instant::now()
 }
 
-fn request(variant: serde_json::Value, n: usize) -> Request {
+fn request(variant: serde_json::Value, causal: bool, n: usize) -> Request {
     let mut request = Request::from_value(json!({
         "variant": variant,
-        "causal": true,
+        "causal": causal,
         "workload": {"kind": "gaussian", "n": 1, "d_k": D},
         "backend": "gpu",
         "outputs": ["output"],
@@ -63,16 +65,23 @@ fn gpu(c: &mut Criterion) {
         adapter.name, adapter.device_type, adapter.backend, adapter.driver, adapter.timestamps
     );
     let variants = [
-        ("softmax", json!({"name": "softmax"})),
-        ("linear_elu", json!({"name": "linear_elu"})),
-        ("performer", json!({"name": "performer"})),
+        ("softmax", json!({"name": "softmax"}), true),
+        ("linear_elu", json!({"name": "linear_elu"}), true),
+        ("performer", json!({"name": "performer"}), true),
+        ("mhla", json!({"name": "mhla"}), true),
+        ("flowformer", json!({"name": "flowformer"}), true),
+        ("flare", json!({"name": "flare"}), true),
+        ("yoso", json!({"name": "yoso", "mode": "sampled"}), true),
+        ("fnet", json!({"name": "fnet"}), false),
+        ("linformer", json!({"name": "linformer"}), false),
+        ("nystrom", json!({"name": "nystrom"}), false),
     ];
     let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let max_n = std::env::var("ATTNSCOPE_BENCH_MAX_N")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(usize::MAX);
-    for (name, variant) in variants {
+    for (name, variant, causal) in variants {
         let mut group = c.benchmark_group(format!("gpu/{name}"));
         group
             .sample_size(10)
@@ -84,7 +93,7 @@ fn gpu(c: &mut Criterion) {
             if filter.as_ref().is_some_and(|f| !id.contains(f.as_str())) {
                 continue;
             }
-            let request = request(variant.clone(), n);
+            let request = request(variant.clone(), causal, n);
             let start = now();
             let response = pollster::block_on(attnscope::evaluate(&request, Ok(&ctx)))
                 .expect("a GPU evaluation");

@@ -81,9 +81,13 @@ pub async fn run(
         label: Some("kernel_attn"),
     });
     let first = timer.as_ref().map(PassTimer::first_pass);
-    let features = match features {
-        Features::Maps(spec) => kernel_features::record(ctx, &mut encoder, spec, qkv, first),
-        Features::Given { fq, fk } => FeatureBuffers::given(ctx, fq, fk),
+    // Host-given features have no GPU pass of their own: the state pass stamps the start.
+    let (features, state_timing) = match features {
+        Features::Maps(spec) => (
+            kernel_features::record(ctx, &mut encoder, spec, qkv, first),
+            None,
+        ),
+        Features::Given { fq, fk } => (FeatureBuffers::given(ctx, fq, fk), first),
     };
     let (fq, fk) = (&features.fq, &features.fk);
     let (fq_num, fk_num) = features.numerator();
@@ -92,7 +96,7 @@ pub async fn run(
         &mut encoder,
         &[&attn_params, fk_num, fk, &v, &states],
         Grid::Invocations((n_chunks * m * (d_v + 1)) as u64),
-        None,
+        state_timing,
     );
     kernels.kernel_scan.record(
         device,
