@@ -65,9 +65,9 @@ pub const SOFTMAX_CAUSAL: &str = "softmax (causal)";
 /// Label of the non-causal softmax row.
 pub const SOFTMAX_FULL: &str = "softmax (non-causal)";
 
-/// Every row of the report, in print order. Kernel variants and sliding window are causal (the
-/// chunkwise form only differs from the recurrent one there); Linformer and Nyström have no
-/// causal form and are compared with non-causal softmax.
+/// Every row of the report, in print order. Kernel variants, sliding window, Flowformer, MHLA,
+/// FLARE and YOSO are causal (the chunkwise form only differs from the recurrent one there);
+/// Linformer, Nyström and FNet have no causal form and are compared with non-causal softmax.
 #[rustfmt::skip] // one row per line
 pub fn cases() -> Vec<Case> {
     let elu = json!({"name": "linear_elu"});
@@ -75,6 +75,11 @@ pub fn cases() -> Vec<Case> {
     let window = json!({"name": "sliding_window", "window": 256});
     let linformer = json!({"name": "linformer", "k": 16});
     let nystrom = json!({"name": "nystrom", "landmarks": 8});
+    let flowformer = json!({"name": "flowformer"});
+    let mhla = json!({"name": "mhla", "blocks": 4});
+    let flare = json!({"name": "flare", "m": 16});
+    let yoso = json!({"name": "yoso", "mode": "sampled", "bits": 8, "hashes": 32});
+    let fnet = json!({"name": "fnet"});
     let case = |label, variant: &Value, form, causal, max_n, linear, reference| Case {
         label,
         variant: variant.clone(),
@@ -101,6 +106,11 @@ pub fn cases() -> Vec<Case> {
         case("linformer k=16 with A", &linformer, Form::WithAttention, false, 4_096, false, sm),
         case("nystrom m=8 factored", &nystrom, Form::Output, false, all, true, sm),
         case("nystrom m=8 with A", &nystrom, Form::WithAttention, false, 4_096, false, sm),
+        case("flowformer linear", &flowformer, Form::Output, true, all, true, c),
+        case("mhla B=4 linear", &mhla, Form::Output, true, all, true, c),
+        case("flare m=16 causal", &flare, Form::Output, true, all, true, c),
+        case("yoso sampled tables", &yoso, Form::Output, true, all, true, c),
+        case("fnet FFT", &fnet, Form::Output, false, all, true, sm),
     ]
 }
 
