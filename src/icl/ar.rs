@@ -5,6 +5,7 @@
 //! history's lags (OLS-AR(p)); the one-step forecast MSE of the true φ is σ², the floor every
 //! in-context forecaster (an LSA included) stays above.
 
+use super::running::Running;
 use crate::rng::SeededRng;
 use nalgebra::{DMatrix, DVector};
 
@@ -102,26 +103,6 @@ pub struct ForecastPoint {
     pub excess_se: f64,
 }
 
-/// Running sums of a quantity and its square.
-#[derive(Debug, Clone, Copy, Default)]
-struct Sums {
-    sum: f64,
-    squares: f64,
-}
-
-impl Sums {
-    fn push(&mut self, x: f64) {
-        self.sum += x;
-        self.squares += x * x;
-    }
-    /// Mean and standard error over `count` values.
-    fn mean_se(&self, count: f64) -> (f64, f64) {
-        let mean = self.sum / count;
-        let var = (self.squares / count - mean * mean).max(0.0);
-        (mean, (var / count).sqrt())
-    }
-}
-
 /// The curve over `histories` (each ≥ p + 1), from `count` seeded processes (each with its own
 /// stationary φ and noise).
 pub fn forecast_curve(
@@ -133,7 +114,7 @@ pub fn forecast_curve(
 ) -> Vec<ForecastPoint> {
     let longest = histories.iter().copied().max().unwrap_or(0);
     let mut rng = SeededRng::new(seed, crate::rng::stream::ICL_AR);
-    let mut sums = vec![[Sums::default(); 3]; histories.len()];
+    let mut sums = vec![[Running::default(); 3]; histories.len()];
     for _ in 0..count {
         let phi = stationary_phi(p, &mut rng);
         let x = series(&phi, sigma, longest + 1, &mut rng);
@@ -148,21 +129,16 @@ pub fn forecast_curve(
             slot[2].push(e_ols - e_true);
         }
     }
-    let c = count.max(1) as f64;
     histories
         .iter()
         .zip(sums)
-        .map(|(&n, [ols, truth, diff])| {
-            let (ols_mse, ols_se) = ols.mean_se(c);
-            let (excess, excess_se) = diff.mean_se(c);
-            ForecastPoint {
-                n,
-                ols_mse,
-                ols_se,
-                true_mse: truth.mean_se(c).0,
-                excess,
-                excess_se,
-            }
+        .map(|(&n, [ols, truth, diff])| ForecastPoint {
+            n,
+            ols_mse: ols.mean,
+            ols_se: ols.se(),
+            true_mse: truth.mean,
+            excess: diff.mean,
+            excess_se: diff.se(),
         })
         .collect()
 }

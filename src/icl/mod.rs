@@ -13,6 +13,7 @@ pub mod request;
 pub mod rnn;
 pub mod rnn_panel;
 pub mod run;
+pub mod running;
 pub mod session;
 pub mod tasks;
 pub mod train;

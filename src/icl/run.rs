@@ -8,6 +8,7 @@ use super::learner_spec::{LearnerSpec, Step};
 use super::prepare::{prepare, Prepared};
 use super::request::IclRequest;
 use super::rnn_panel::{rnn_panel, RnnPanel};
+use super::running::Running;
 use super::session::IclSession;
 use super::tasks::Task;
 use super::train::Trainer;
@@ -70,30 +71,6 @@ pub struct IclResponse {
     /// V10's time-series panel, when the request asked for it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ar: Option<ArPanel>,
-}
-
-/// Welford's running mean and variance.
-#[derive(Debug, Clone, Copy, Default)]
-struct Running {
-    count: f64,
-    mean: f64,
-    m2: f64,
-}
-
-impl Running {
-    fn push(&mut self, x: f64) {
-        self.count += 1.0;
-        let delta = x - self.mean;
-        self.mean += delta / self.count;
-        self.m2 += delta * (x - self.mean);
-    }
-    fn se(&self) -> f64 {
-        if self.count > 1.0 {
-            (self.m2 / (self.count - 1.0) / self.count).sqrt()
-        } else {
-            0.0
-        }
-    }
 }
 
 /// Scores every learner of `req`, training the trainable ones to the end first.

@@ -180,10 +180,15 @@ impl Model {
     /// The implicit weight vector `ŵ = ∂ŷ/∂x_q` at this task (exact: one backward pass). For
     /// LSA models `ŷ` is linear in `x_q`, so `ŷ = ŵ·x_q`.
     pub fn implicit_weights(&self, tokens: &[f64], ws: &mut Workspace) -> Vec<f64> {
+        self.predict_with_weights(tokens, ws).1
+    }
+
+    /// `(ŷ, ŵ)` from one forward and one backward pass.
+    pub fn predict_with_weights(&self, tokens: &[f64], ws: &mut Workspace) -> (f64, Vec<f64>) {
         let (dim, n) = (self.shape.dim, self.shape.context);
-        self.forward(tokens, ws);
+        let y = self.forward(tokens, ws);
         let mut scratch = vec![0.0; self.params.len()];
         let g = self.backward(ws, 1.0, &mut scratch);
-        g[n * dim..n * dim + dim - 1].to_vec()
+        (y, g[n * dim..n * dim + dim - 1].to_vec())
     }
 }

@@ -11,7 +11,7 @@ function asObj(value: unknown, what: string): Obj {
 }
 
 /** A required number (Infinity allowed: serde-wasm-bindgen passes non-finite f64 through; a u64 may be a BigInt). */
-function num(o: Obj, key: string, what: string): number {
+export function num(o: Obj, key: string, what: string): number {
   const raw = o[key];
   const v = typeof raw === 'bigint' ? Number(raw) : raw;
   if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`engine: ${what}.${key} is not a number`);

@@ -1,15 +1,9 @@
 // Checks the training progress the core's IclTraining.advance hands back (every field the page reads).
 import type { TrainCurvePoint, TrainProgress } from './iclTypes';
+import { num } from './iclNormalize';
 import { toPlain } from './normalize';
 
 type Obj = Record<string, unknown>;
-
-function num(o: Obj, key: string, what: string): number {
-  const raw = o[key];
-  const v = typeof raw === 'bigint' ? Number(raw) : raw;
-  if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`engine: ${what}.${key} is not a number`);
-  return v;
-}
 
 /** One curve point; `gamma_diag` is kept when it is an array of numbers. */
 export function toCurvePoint(value: unknown): TrainCurvePoint {
