@@ -1,12 +1,16 @@
 // Export serialisers: CSV (RFC 4180 quoting), the Responses (attention and ICL) as JSON, and the CLI reproduction snippets.
 import type { IclRequest, IclResponse } from '../engine/iclTypes';
 import type { MatrixF32, Request } from '../engine/types';
+import { tidyF32Array, tidyF64 } from './numberText';
 import { COLUMNS, type Column, type Result } from './statsTable';
 
-/** Quotes a CSV cell when it holds a comma, quote, newline or leading/trailing space; guards formula injection. */
+/**
+ * Quotes a CSV cell when it holds a comma, quote, newline or leading/trailing space; guards formula injection.
+ * Numbers are written at the precision they have (tidyF64: no 41.300000000000004).
+ */
 export function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
-  let s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v);
+  let s = typeof v === 'number' ? (Number.isFinite(v) ? String(tidyF64(v)) : '') : String(v);
   if (/^[=+\-@\t\r]/.test(s) && typeof v !== 'number') s = `'${s}`;
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
@@ -23,7 +27,7 @@ export function statsCsv(results: readonly Result[], columns: readonly Column[] 
 function matrixJson(m: MatrixF32 | null): { rows: number; cols: number; data: number[][] } | null {
   if (!m) return null;
   const data: number[][] = [];
-  for (let i = 0; i < m.rows; i++) data.push(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+  for (let i = 0; i < m.rows; i++) data.push(tidyF32Array(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
   return { rows: m.rows, cols: m.cols, data };
 }
 

@@ -32,6 +32,13 @@ describe('CSV', () => {
     expect(csvCell(-1.5)).toBe('-1.5');
   });
 
+  it('prints numbers at the precision they have, without float noise', () => {
+    expect(csvCell(41.300000000000004)).toBe('41.3');
+    expect(csvCell(0.1 + 0.2)).toBe('0.3');
+    expect(csvCell(1e-9)).toBe('1e-9');
+    expect(statsCsv([{ ...result(0, 'softmax', 2), response: response(2, { timing_ms: { total: 41.300000000000004 } }) }])).toContain(',41.3\r\n');
+  });
+
   it('guards spreadsheet formulas in text cells', () => {
     expect(csvCell('=cmd()')).toBe("'=cmd()");
     expect(csvCell('@x')).toBe("'@x");
@@ -54,6 +61,10 @@ describe('results JSON', () => {
     expect(doc.results[0].request.variant.name).toBe('softmax');
     expect(doc.results[0].response.attention).toEqual({ rows: 2, cols: 2, data: [[1, 0], [0.5, 0.5]] });
     expect(doc.results[0].response.output.data).toEqual([[0.5], [0.25]]);
+    // f32 entries come out at their shortest decimal, not widened to 0.10000000149011612.
+    const noisy = result(0, 'softmax', 2);
+    noisy.response = response(2, { attention: { rows: 1, cols: 2, data: new Float32Array([0.1, 0.9]) } });
+    expect(JSON.parse(resultsJson([noisy], '#')).results[0].response.attention.data).toEqual([[0.1, 0.9]]);
     expect(doc.results[0].response.stats.effective_rank).toBe(2);
   });
 });
