@@ -1,5 +1,6 @@
 // The statistics table: one row per displayed variant, one column per statistic (also the CSV export).
 import type { Request, Response } from '../engine/types';
+import { glossaryTitle } from './glossary';
 
 /** One displayed map: its label, the exact request sent and the answer. */
 export type Result = { slot: number; label: string; request: Request; response: Response };
@@ -19,15 +20,15 @@ const vs = (r: Result) => r.response.stats?.vs_softmax ?? null;
 
 export const COLUMNS: readonly Column[] = [
   { key: 'variant', label: 'variant', title: 'the selected variant and its parameters', numeric: false, get: (r) => r.label },
-  { key: 'entropy_mean', label: 'entropy (nats)', title: 'mean row entropy', numeric: true, get: (r) => s(r)?.entropy_mean ?? null },
-  { key: 'entropy_normalized_mean', label: 'norm. entropy', title: 'mean row entropy / ln(keys seen): 1 = uniform', numeric: true, get: (r) => s(r)?.entropy_normalized_mean ?? null },
-  { key: 'effective_rank', label: 'eff. rank', title: 'exp of the entropy of the normalised singular values', numeric: true, get: (r) => s(r)?.effective_rank ?? null },
-  { key: 'stable_rank', label: 'stable rank', title: '‖A‖_F² / σ_max²', numeric: true, get: (r) => s(r)?.stable_rank ?? null },
-  { key: 'numerical_rank', label: 'num. rank', title: 'singular values above the rank tolerance', numeric: true, integer: true, get: (r) => s(r)?.numerical_rank ?? null },
-  { key: 'spectral_gap', label: 'spectral gap', title: '1 − |λ₂|/|λ₁| (eigenvalues; for a causal map only its diagonal)', numeric: true, get: (r) => s(r)?.spectral_gap ?? null },
+  { key: 'entropy_mean', label: 'entropy (nats)', title: glossaryTitle('entropy'), numeric: true, get: (r) => s(r)?.entropy_mean ?? null },
+  { key: 'entropy_normalized_mean', label: 'norm. entropy', title: glossaryTitle('normalized_entropy'), numeric: true, get: (r) => s(r)?.entropy_normalized_mean ?? null },
+  { key: 'effective_rank', label: 'eff. rank', title: glossaryTitle('effective_rank'), numeric: true, get: (r) => s(r)?.effective_rank ?? null },
+  { key: 'stable_rank', label: 'stable rank', title: glossaryTitle('stable_rank'), numeric: true, get: (r) => s(r)?.stable_rank ?? null },
+  { key: 'numerical_rank', label: 'num. rank', title: glossaryTitle('numerical_rank'), numeric: true, integer: true, get: (r) => s(r)?.numerical_rank ?? null },
+  { key: 'spectral_gap', label: 'spectral gap', title: `${glossaryTitle('spectral_gap')} A causal map is triangular, so its eigenvalues are its diagonal.`, numeric: true, get: (r) => s(r)?.spectral_gap ?? null },
   { key: 'output_effective_rank', label: 'output eff. rank', title: 'effective rank of O = AV', numeric: true, get: (r) => s(r)?.output_effective_rank ?? null },
-  { key: 'attention_rel_frobenius', label: 'A error vs softmax', title: '‖A − A_softmax‖_F / ‖A_softmax‖_F', numeric: true, get: (r) => vs(r)?.attention_rel_frobenius ?? null },
-  { key: 'mean_row_kl', label: 'row KL vs softmax', title: 'mean over rows of KL(A_softmax ‖ A)', numeric: true, get: (r) => vs(r)?.mean_row_kl ?? null },
+  { key: 'attention_rel_frobenius', label: 'A error vs softmax', title: glossaryTitle('error_vs_softmax'), numeric: true, get: (r) => vs(r)?.attention_rel_frobenius ?? null },
+  { key: 'mean_row_kl', label: 'row KL vs softmax', title: glossaryTitle('row_kl'), numeric: true, get: (r) => vs(r)?.mean_row_kl ?? null },
   { key: 'output_rel_error', label: 'O error vs softmax', title: '‖O − O_softmax‖_F / ‖O_softmax‖_F', numeric: true, get: (r) => vs(r)?.output_rel_error ?? null },
   { key: 'backend', label: 'backend', title: 'gpu (WebGPU) or cpu', numeric: false, get: (r) => r.response.backend },
   { key: 'time_ms', label: 'time (ms)', title: 'total engine time', numeric: true, get: (r) => r.response.timing_ms.total ?? null },
