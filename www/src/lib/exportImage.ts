@@ -84,14 +84,28 @@ export async function svgToPng(svgText: string, scale = 2): Promise<Blob> {
 
 /** The figure SVG of a chart or map container (a map: its overlay plus the canvas pixels). */
 export function figureSvg(container: HTMLElement): string {
+  return figureParts(container).svg;
+}
+
+/** The figure SVG of a chart or map container with its size in CSS px (what framedSvg places under a title). */
+export function figureParts(container: HTMLElement): { svg: string; width: number; height: number } {
   const svg = container.querySelector('svg');
   if (!svg) throw new Error('export: nothing to export');
+  const width = svg.width.baseVal.value || svg.getBoundingClientRect().width;
+  const height = svg.height.baseVal.value || svg.getBoundingClientRect().height;
   const canvas = container.querySelector('canvas');
   const plot = container.querySelector<HTMLElement>('.plot');
   if (canvas && plot) {
     const svgBox = svg.getBoundingClientRect();
     const p = plot.getBoundingClientRect();
-    return standaloneSvg(svg, { canvas, x: p.left - svgBox.left, y: p.top - svgBox.top, w: p.width, h: p.height });
+    return { svg: standaloneSvg(svg, { canvas, x: p.left - svgBox.left, y: p.top - svgBox.top, w: p.width, h: p.height }), width, height };
   }
-  return standaloneSvg(svg);
+  return { svg: standaloneSvg(svg), width, height };
+}
+
+/** The page's current background, text and muted colours (light or dark theme), for exported frames. */
+export function pageColors(): { background: string; foreground: string; muted: string } {
+  const root = getComputedStyle(document.documentElement);
+  const read = (name: string, fallback: string) => root.getPropertyValue(name).trim() || fallback;
+  return { background: getComputedStyle(document.body).backgroundColor || read('--bg', '#ffffff'), foreground: read('--fg', '#1d1f23'), muted: read('--muted', '#5b6068') };
 }
