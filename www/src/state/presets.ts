@@ -1,4 +1,4 @@
-// Teaching presets: a full view each, with a two-sentence caption saying what to look at.
+// Teaching presets (the default view first): a full view each, with a two-sentence caption saying what to look at.
 import { DEFAULT_VIEW, DEFAULT_WORKLOAD, type Selected, type ViewState, type WorkloadState } from './view';
 
 export type Preset = { id: string; title: string; caption: string; state: ViewState };
@@ -12,6 +12,13 @@ const view = (variants: Selected[], workload: Partial<WorkloadState> = {}, extra
 });
 
 export const PRESETS: readonly Preset[] = [
+  {
+    id: 'start',
+    title: 'Start here',
+    caption:
+      'Look at how sharp each row is: softmax can put most of a query’s weight on a few keys, while the linear maps (elu+1, Performer, Based) may spread it over many — hover a row to see its profile for every variant below the grid. The entropy badge measures that spread (higher means flatter), and the log colour scale shows the small weights that the linear scale paints dark.',
+    state: DEFAULT_VIEW,
+  },
   {
     id: 'low-rank',
     title: 'Linear attention is low rank',

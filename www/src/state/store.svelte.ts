@@ -15,7 +15,7 @@ import type { WorkloadSpecs } from '../lib/workloads';
 import { collectNotices, type Notice } from './notices';
 import { resolveWorkload } from './resolveWorkload';
 import { resolveVariants, serialize } from './urlState';
-import { MAX_VARIANTS, validateWorkload, type ScaleMode, type Selected, type Tab, type ViewState, type WorkloadErrors, type WorkloadState } from './view';
+import { MAX_VARIANTS, validateWorkload, type MapSize, type ScaleMode, type ScaleRange, type Selected, type Tab, type ViewState, type WorkloadErrors, type WorkloadState } from './view';
 
 export type { Notice };
 /** Delay between the last control change and the recompute. */
@@ -29,7 +29,11 @@ export class AppStore {
   variants = $state<Selected[]>([]);
   workload = $state<WorkloadState>(null as unknown as WorkloadState);
   scale = $state<ScaleMode>('linear');
+  range = $state<ScaleRange>('shared');
   tab = $state<Tab>('compare');
+  mapSize = $state<MapSize>('medium');
+  /** Presentation mode (projecting): larger type, thicker lines. */
+  present = $state(false);
   selection = $state.raw<RowSelection>(NO_SELECTION);
   given = $state.raw<GivenQKV | null>(null);
   /** Results by slot index (a result may belong to an older request while the new one computes). */
@@ -62,6 +66,12 @@ export class AppStore {
   cell: Cell | null = $derived(focusedCell(this.selection));
   shown: Result[] = $derived(this.results.filter((r, i): r is Result => r !== null && i < this.variants.length));
   colorScale: ColorScale = $derived(sharedScale(this.shown.map((r) => r.response.attention?.data), this.scale === 'log'));
+  /** Each slot's colour scale: the shared one, or (range = map) one stretched over that map's own values. */
+  mapScales: ColorScale[] = $derived(
+    this.range === 'shared'
+      ? this.variants.map(() => this.colorScale)
+      : this.variants.map((_, i) => sharedScale([this.results[i]?.response.attention?.data], this.scale === 'log')),
+  );
   notices: Notice[] = $derived(collectNotices(this));
   viewHash = $derived(serialize(this.view(), this.workloadSpecs));
 
@@ -106,7 +116,10 @@ export class AppStore {
       row: picked,
       locked: this.selection.locked && picked !== null,
       scale: this.scale,
+      range: this.range,
       tab: this.tab,
+      mapSize: this.mapSize,
+      present: this.present,
     };
   }
 
@@ -121,7 +134,10 @@ export class AppStore {
     this.variants = s.variants.slice(0, MAX_VARIANTS);
     this.workload = structuredClone(s.workload);
     this.scale = s.scale;
+    this.range = s.range;
     this.tab = s.tab;
+    this.mapSize = s.mapSize;
+    this.present = s.present;
     this.selection = s.row === null ? NO_SELECTION : { hover: null, picked: s.row, locked: s.locked, column: null };
     this.urlProblems = problems;
     this.coreParamErrors = [];
@@ -197,8 +213,20 @@ export class AppStore {
     this.scale = s;
   }
 
+  setRange(r: ScaleRange): void {
+    this.range = r;
+  }
+
   setTab(t: Tab): void {
     this.tab = t;
+  }
+
+  setMapSize(size: MapSize): void {
+    this.mapSize = size;
+  }
+
+  setPresent(on: boolean): void {
+    this.present = on;
   }
 
   rowEvent(ev: RowEvent): void {

@@ -4,13 +4,15 @@ import { checkParam } from '../lib/params';
 import { kindWithExtra, workloadInfo } from '../lib/workloadSpecs';
 import { FALLBACK_SPECS, PAGE_KINDS, type WorkloadSpecs } from '../lib/workloads';
 import { resolveWorkload } from './resolveWorkload';
-import { DEFAULT_VIEW, MAX_VARIANTS, TABS, type Selected, type Tab, type ViewState } from './view';
+import { DEFAULT_VIEW, MAP_SIZES, MAX_VARIANTS, TABS, type MapSize, type Selected, type Tab, type ViewState } from './view';
 
 /*
  * Format (every value is plain ASCII; nothing is ever inserted as markup):
  *   #v=softmax(temperature:0.5),linear_elu,performer(features:8,seed:1)
  *    &w=gaussian&n=64&d_k=16&d_v=16&seed=1&causal=1&rope=0&clusters=4
  *    &row=5&lock=1&scale=log&tab=catalog      (tab: compare (the default, omitted), catalog or icl)
+ *    &range=map                               (each map on its own colour range; shared is the default, omitted)
+ *    &size=large&present=1                    (map size: small, medium (omitted) or large; presentation mode)
  */
 
 export type Parsed = { state: ViewState; problems: string[] };
@@ -76,7 +78,10 @@ export function serialize(s: ViewState, specs: WorkloadSpecs = FALLBACK_SPECS): 
   if (s.row !== null) parts.push(`row=${s.row}`);
   if (s.locked) parts.push('lock=1');
   if (s.scale !== 'linear') parts.push(`scale=${s.scale}`);
+  if (s.range !== 'shared') parts.push(`range=${s.range}`);
   if (s.tab !== 'compare') parts.push(`tab=${s.tab}`);
+  if (s.mapSize !== 'medium') parts.push(`size=${s.mapSize}`);
+  if (s.present) parts.push('present=1');
   return `#${parts.join('&')}`;
 }
 
@@ -223,9 +228,20 @@ function readHash(hash: string, specs: WorkloadSpecs): Parsed {
         if (raw === 'linear' || raw === 'log') s.scale = raw;
         else problems.push(`dropped scale="${echo(raw)}": expected linear or log`);
         break;
+      case 'range':
+        if (raw === 'shared' || raw === 'map') s.range = raw;
+        else problems.push(`dropped range="${echo(raw)}": expected shared or map`);
+        break;
       case 'tab':
         if ((TABS as readonly string[]).includes(raw)) s.tab = raw as Tab;
         else problems.push(`dropped tab="${echo(raw)}": expected one of ${TABS.join(', ')}`);
+        break;
+      case 'size':
+        if ((MAP_SIZES as readonly string[]).includes(raw)) s.mapSize = raw as MapSize;
+        else problems.push(`dropped size="${echo(raw)}": expected one of ${MAP_SIZES.join(', ')}`);
+        break;
+      case 'present':
+        s.present = parseFlag(key, raw, problems) ?? false;
         break;
       default: {
         // A workload extra (clusters, strength, …): which kind has it, and its range, are resolveWorkload's.

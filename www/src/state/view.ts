@@ -22,6 +22,12 @@ export type WorkloadState = {
 };
 
 export type ScaleMode = 'linear' | 'log';
+/** One colour scale for every map (comparable colours), or each map stretched over its own range. */
+export type ScaleRange = 'shared' | 'map';
+/** How large the maps are drawn: the grid fits as many columns of that width as the screen allows. */
+export type MapSize = 'small' | 'medium' | 'large';
+/** Every map size, smallest first (the URL's size= values; medium is the default and omitted). */
+export const MAP_SIZES: readonly MapSize[] = ['small', 'medium', 'large'];
 export type Tab = 'compare' | 'catalog' | 'icl';
 /** Every tab, in the order of the tab bar (the URL's tab= values). */
 export const TABS: readonly Tab[] = ['compare', 'catalog', 'icl'];
@@ -32,7 +38,11 @@ export type ViewState = {
   row: number | null;
   locked: boolean;
   scale: ScaleMode;
+  range: ScaleRange;
   tab: Tab;
+  mapSize: MapSize;
+  /** Presentation mode for projecting: larger type and thicker lines. */
+  present: boolean;
 };
 
 /** At most this many maps at once. */
@@ -61,7 +71,10 @@ export const DEFAULT_VIEW: ViewState = {
   row: null,
   locked: false,
   scale: 'linear',
+  range: 'shared',
   tab: 'compare',
+  mapSize: 'medium',
+  present: false,
 };
 
 export type WorkloadErrors = Partial<Record<'kind' | 'n' | 'd_k' | 'd_v' | 'seed' | 'rope' | 'causal' | 'given', string>> &

@@ -50,6 +50,24 @@ describe('serialize / parseHash round trip', () => {
     expect(parseHash(serialize(s))).toEqual({ state: s, problems: [] });
   });
 
+  it('round-trips the per-map colour range, omitting the shared default', () => {
+    const s: ViewState = { ...DEFAULT_VIEW, scale: 'log', range: 'map' };
+    expect(serialize(s)).toContain('&scale=log&range=map');
+    expect(parseHash(serialize(s))).toEqual({ state: s, problems: [] });
+    expect(parseHash('#range=own').problems).toEqual(['dropped range="own": expected shared or map']);
+  });
+
+  it('round-trips the map size and presentation mode, omitting the defaults', () => {
+    expect(serialize(DEFAULT_VIEW)).not.toMatch(/size=|present=/);
+    const s: ViewState = { ...DEFAULT_VIEW, mapSize: 'large', present: true };
+    expect(serialize(s)).toMatch(/&size=large&present=1$/);
+    expect(parseHash(serialize(s))).toEqual({ state: s, problems: [] });
+    expect(parseHash('#size=small').state.mapSize).toBe('small');
+    expect(parseHash('#size=huge')).toEqual({ state: DEFAULT_VIEW, problems: ['dropped size="huge": expected one of small, medium, large'] });
+    expect(parseHash('#present=yes').problems).toEqual(['dropped present="yes": expected 0 or 1']);
+    expect(parseHash('#present=yes').state.present).toBe(false);
+  });
+
   it('keeps matrix params and given data out of the URL', () => {
     const s: ViewState = { ...DEFAULT_VIEW, variants: [{ name: 'performer', params: { projection: [[1, 2]] } }] };
     expect(serialize(s)).toContain('v=performer&');
