@@ -79,6 +79,9 @@ describe('layout at every size', () => {
     expect(await page.$eval('[data-testid="controls"]', (d) => (d as HTMLDetailsElement).open)).toBe(false);
     const lefts = await page.$$eval('[data-testid^="card-"]', (cs) => cs.map((c) => Math.round(c.getBoundingClientRect().left)));
     expect(new Set(lefts).size).toBe(1);
+    // Exporting the row profile before any row is chosen says why there is nothing to export.
+    await page.click('[data-testid="export-profile-chart-svg"]');
+    expect(await page.textContent('[data-testid="export-profile-chart-message"]')).toMatch(/^Nothing to export yet: Hover or focus a query row/);
     await page.click('[data-testid="controls"] > summary');
     expect(await page.$eval('[data-testid="controls"]', (d) => (d as HTMLDetailsElement).open)).toBe(true);
     await expectFits('390 px, settings open');

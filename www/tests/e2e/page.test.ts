@@ -160,10 +160,19 @@ describe('AttnScope Compare lab (built site)', () => {
     expect(text).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(text).toContain('<image');
     expect(text).toContain('data:image/png;base64,');
+    // The file stands alone: the variant's name, the exact variant, the workload and seed, and a colour bar with its scale.
+    expect(text).toMatch(/font-weight="700"[^>]*>[^<]+ — linear_elu<\/text>/);
+    expect(text).toContain('>workload: gaussian · n = 64 · d_k = 16 · seed 1</text>');
+    expect(text).toContain('<linearGradient id="frame-colorbar"');
+    expect(text).toMatch(/>attention weight A_ij \(one scale for every map on the page\) · linear scale<\/text>/);
     const png = await downloadOf('export-map-1-png');
     expect(png.bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
     const chart = await downloadOf('export-spectrum-chart-svg');
     expect(chart.bytes.toString('utf8')).toContain('<path');
+    // The row profile carries its row number and a legend with every variant.
+    const profile = (await downloadOf('export-profile-chart-svg')).bytes.toString('utf8');
+    expect(profile).toMatch(/>Row profile: query i = \d+<\/text>/);
+    for (const name of ['softmax', 'linear_elu', 'performer', 'based']) expect(profile).toContain(`>${name}</text>`);
     const chartPng = await downloadOf('export-entropy-chart-png');
     expect(chartPng.bytes.subarray(1, 4).toString('ascii')).toBe('PNG');
     const json = JSON.parse((await downloadOf('export-json')).bytes.toString('utf8'));
