@@ -24,6 +24,13 @@ function inlineStyles(source: Element, target: Element): void {
   for (let i = 0; i < s.length && i < t.length; i++) inlineStyles(s[i]!, t[i]!);
 }
 
+/** The size an exported SVG gets: its viewBox (the size a chart is designed at, whatever the screen), else its own size. */
+function svgSize(svg: SVGSVGElement): { width: number; height: number } {
+  const vb = svg.viewBox.baseVal;
+  if (vb && vb.width > 0 && vb.height > 0) return { width: vb.width, height: vb.height };
+  return { width: svg.width.baseVal.value || svg.getBoundingClientRect().width, height: svg.height.baseVal.value || svg.getBoundingClientRect().height };
+}
+
 /**
  * A standalone SVG document for an on-screen <svg>: computed colours and fonts inlined, a background,
  * and optionally a map's canvas embedded as a pixelated <image> at (x, y, size).
@@ -31,8 +38,7 @@ function inlineStyles(source: Element, target: Element): void {
 export function standaloneSvg(svg: SVGSVGElement, opts: { canvas?: HTMLCanvasElement; x?: number; y?: number; w?: number; h?: number } = {}): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;
   inlineStyles(svg, clone);
-  const width = svg.width.baseVal.value || svg.getBoundingClientRect().width;
-  const height = svg.height.baseVal.value || svg.getBoundingClientRect().height;
+  const { width, height } = svgSize(svg);
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   clone.setAttribute('width', String(width));
   clone.setAttribute('height', String(height));
@@ -91,8 +97,7 @@ export function figureSvg(container: HTMLElement): string {
 export function figureParts(container: HTMLElement): { svg: string; width: number; height: number } {
   const svg = container.querySelector('svg');
   if (!svg) throw new Error('export: nothing to export');
-  const width = svg.width.baseVal.value || svg.getBoundingClientRect().width;
-  const height = svg.height.baseVal.value || svg.getBoundingClientRect().height;
+  const { width, height } = svgSize(svg);
   const canvas = container.querySelector('canvas');
   const plot = container.querySelector<HTMLElement>('.plot');
   if (canvas && plot) {

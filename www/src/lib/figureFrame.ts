@@ -20,8 +20,10 @@ const SUB = 12;
 const BAR_W = 260;
 const BAR_H = 12;
 const KEY_ROW = 18;
-/** A rough width per character of 11 px sans-serif text, for wrapping the keys into rows. */
+/** Rough widths per character of 11 px, 12 px and 16 px bold sans-serif text, for wrapping keys and sizing the frame. */
 const CHAR_W = 6.4;
+const SUB_CHAR_W = 7;
+const TITLE_CHAR_W = 9.6;
 
 /** Escapes text for an SVG text node or a double-quoted attribute. */
 export function escapeXml(s: string): string {
@@ -105,7 +107,9 @@ function legendSvg(legend: FrameLegend, width: number, c: FrameColors): string {
  * <svg> of innerW × innerH) below them, then the colour bar or the keys. Every piece of text is escaped.
  */
 export function framedSvg(inner: string, innerW: number, innerH: number, text: FrameText, c: FrameColors): string {
-  const width = Math.ceil(Math.max(innerW, BAR_W + 40, 320) + 2 * PAD);
+  const label = text.legend?.kind === 'colorbar' ? text.legend.label.length * CHAR_W : 0;
+  const words = Math.max(text.title.length * TITLE_CHAR_W, (text.subtitle?.length ?? 0) * SUB_CHAR_W, label);
+  const width = Math.ceil(Math.max(innerW, BAR_W + 40, 320, words) + 2 * PAD);
   const body = width - 2 * PAD;
   const head = PAD + TITLE + (text.subtitle ? SUB + 8 : 0) + 10;
   const legendTop = head + innerH + 8;

@@ -164,7 +164,7 @@ describe('AttnScope Compare lab (built site)', () => {
     expect(text).toMatch(/font-weight="700"[^>]*>[^<]+ — linear_elu<\/text>/);
     expect(text).toContain('>workload: gaussian · n = 64 · d_k = 16 · seed 1</text>');
     expect(text).toContain('<linearGradient id="frame-colorbar"');
-    expect(text).toMatch(/>attention weight A_ij \(one scale for every map on the page\) · linear scale<\/text>/);
+    expect(text).toContain('>attention weight A_ij, shared by every map · linear scale</text>');
     const png = await downloadOf('export-map-1-png');
     expect(png.bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
     const chart = await downloadOf('export-spectrum-chart-svg');

@@ -61,6 +61,14 @@ describe('framedSvg', () => {
     expect(rows.size).toBeGreaterThan(1);
   });
 
+  it('widens the frame so a long title, setting or colour-bar label is not cut off', () => {
+    const title = 'Linear attention with a very long descriptive name — linear_elu (eps 0.001)';
+    const svg = framedSvg(INNER, 300, 200, { title }, COLORS);
+    const width = Number(/width="(\d+)"/.exec(svg)![1]);
+    expect(width).toBe(Math.ceil(title.length * 9.6 + 28));
+    expect(width).toBeGreaterThan(348);
+  });
+
   it('escapes XML metacharacters', () => {
     expect(escapeXml(`a<b>&"c'`)).toBe('a&lt;b&gt;&amp;&quot;c&apos;');
   });
