@@ -53,8 +53,11 @@ pub async fn evaluate(request: &Request, gpu: GpuAvailability<'_>) -> Result<Res
             }
             (result, backend, backend_note)
         }
-        // `auto` runs what the GPU has no kernel for on the CPU, and says so.
-        Some(Err(Error::NoGpuForm { message })) if request.backend == BackendChoice::Auto => {
+        // `auto` runs what the GPU has no kernel for, or what exceeds this device's limits, on
+        // the CPU, and says so.
+        Some(Err(Error::NoGpuForm { message } | Error::GpuLimit { message, .. }))
+            if request.backend == BackendChoice::Auto =>
+        {
             let result = variant.forward_cpu(&qkv, causal, want_attention)?;
             (
                 result,
@@ -70,11 +73,9 @@ pub async fn evaluate(request: &Request, gpu: GpuAvailability<'_>) -> Result<Res
         ),
     };
     timing_ms.insert("compute".to_owned(), ms_since(compute_start));
-    if let Some((i, j, x)) = result.output.first_non_finite() {
-        return Err(Error::Numerical {
-            field: "output".into(),
-            message: format!("O[{i}][{j}] = {x}: the variant produced a non-finite value"),
-        });
+    check_finite(&qkv, "O", &result.output)?;
+    if let Some(a) = &result.attention {
+        check_finite(&qkv, "A", a)?;
     }
 
     // The recurrent form on the CPU (O(n d d_v)): the traced states and the final state.
@@ -152,6 +153,9 @@ fn statistics(
             .kernel_setup(qkv)?
             .map(|setup| kernel::kv_state(&setup, &qkv.v)),
     };
+    if let Some(state) = &kv_state {
+        check_finite(qkv, "the KV state S", state)?;
+    }
     let softmax = match request.compare_to {
         Some(CompareTo::Softmax) => {
             let scale = 1.0 / (qkv.d_k() as f64).sqrt();
@@ -167,6 +171,47 @@ fn statistics(
         mask: variant.mask(request.causal),
         kv_state: kv_state.as_ref(),
         softmax: softmax.as_ref().map(|(a, o, m)| (a, o, *m)),
+        row_normalized: expects_unit_rows(variant, qkv),
+    })
+}
+
+/// Whether every row of the variant's `A` should sum to 1 on these inputs: its catalog says
+/// row-normalised, and neither RoPE on kernel features (numerator only: signed rows) nor
+/// FLatten's conv (`A_lin + T_c`) changes that.
+fn expects_unit_rows(variant: &VariantSpec, qkv: &Qkv) -> bool {
+    let catalogued = VariantSpec::catalog()
+        .iter()
+        .any(|card| card.name == variant.name() && card.row_normalized);
+    let softmax_like = matches!(
+        variant,
+        VariantSpec::Softmax(_) | VariantSpec::SlidingWindow(_) | VariantSpec::Neighborhood(_)
+    );
+    let conv = matches!(variant, VariantSpec::Flatten(p) if p.dwc_kernel.is_some());
+    catalogued && (softmax_like || !qkv.rope) && !conv
+}
+
+/// Fails when `m` (the output `what` of a run on finite inputs) holds a non-finite value: the
+/// inputs' magnitudes overflowed the variant's arithmetic, which is the request's problem (exit 2),
+/// named at the largest of Q, K, V.
+fn check_finite(qkv: &Qkv, what: &str, m: &Matrix) -> Result<()> {
+    let Some((i, j, x)) = m.first_non_finite() else {
+        return Ok(());
+    };
+    let largest = |m: &Matrix| m.data().iter().fold(0.0f32, |acc, v| acc.max(v.abs()));
+    let (q, k, v) = (largest(&qkv.q), largest(&qkv.k), largest(&qkv.v));
+    let field = if q >= k && q >= v {
+        "workload.q"
+    } else if k >= v {
+        "workload.k"
+    } else {
+        "workload.v"
+    };
+    Err(Error::Overflow {
+        field: field.into(),
+        message: format!(
+            "{what}[{i}][{j}] = {x}: the inputs' magnitudes (max |q| = {q:e}, |k| = {k:e}, \
+             |v| = {v:e}) overflow this variant's f32 arithmetic; scale them down"
+        ),
     })
 }
 

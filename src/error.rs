@@ -80,6 +80,16 @@ pub enum Error {
     },
 
     // ── Numerics ─────────────────────────────────────────────────────────────────────────────
+    /// The request's own numbers overflow the arithmetic (inputs too large for the variant's
+    /// exponentials or products in f32): a request problem, named at the input, not a failure
+    /// of the machine.
+    #[error("{field}: {message}")]
+    Overflow {
+        /// The input whose magnitude is to blame (`workload.q`, ...).
+        field: String,
+        /// What overflowed, and the magnitudes involved.
+        message: String,
+    },
     /// A computation that did not converge or produced a non-finite value.
     #[error("{field}: {message}")]
     Numerical {
@@ -116,6 +126,7 @@ impl Error {
             | Error::Limit { field, .. }
             | Error::NonFinite { field, .. }
             | Error::GpuLimit { field, .. }
+            | Error::Overflow { field, .. }
             | Error::Numerical { field, .. } => field,
             Error::NoAdapter { .. } | Error::NoGpuForm { .. } | Error::Gpu { .. } => "backend",
         }
@@ -130,6 +141,7 @@ impl Error {
                 | Error::Shape { .. }
                 | Error::Limit { .. }
                 | Error::NonFinite { .. }
+                | Error::Overflow { .. }
         )
     }
 

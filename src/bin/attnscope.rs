@@ -12,7 +12,7 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
     use attnscope::{Error, Request};
-    use std::io::Read;
+    use std::io::{Read, Write};
     use std::process::ExitCode;
 
     const USAGE: &str = "\
@@ -43,26 +43,23 @@ Exit status: 0 ok, 2 bad request, 1 GPU or internal failure. The schema is in RE
             ["device"] => device(),
             ["catalog"] => {
                 let catalog = attnscope::attention::VariantSpec::catalog();
-                println!(
-                    "{}",
-                    serde_json::json!({
+                emit(
+                    &serde_json::json!({
                         "variants": catalog,
                         "workloads": attnscope::workload::catalog::catalog(),
                         "limits": attnscope::workload::catalog::limits(),
                     })
-                );
-                ExitCode::SUCCESS
+                    .to_string(),
+                    ExitCode::SUCCESS,
+                )
             }
-            ["--version" | "-V"] => {
-                println!("attnscope {}", env!("CARGO_PKG_VERSION"));
-                ExitCode::SUCCESS
-            }
-            ["--help" | "-h" | "help"] => {
-                println!("{USAGE}");
-                ExitCode::SUCCESS
-            }
+            ["--version" | "-V"] => emit(
+                &format!("attnscope {}", env!("CARGO_PKG_VERSION")),
+                ExitCode::SUCCESS,
+            ),
+            ["--help" | "-h" | "help"] => emit(USAGE, ExitCode::SUCCESS),
             _ => {
-                eprintln!("{USAGE}");
+                let _ = writeln!(std::io::stderr(), "{USAGE}");
                 ExitCode::from(2)
             }
         }
@@ -92,10 +89,7 @@ Exit status: 0 ok, 2 bad request, 1 GPU or internal failure. The schema is in RE
         };
         match pollster::block_on(attnscope::evaluate(&request, availability)) {
             Ok(response) => match serde_json::to_string(&response) {
-                Ok(json) => {
-                    println!("{json}");
-                    ExitCode::SUCCESS
-                }
+                Ok(json) => emit(&json, ExitCode::SUCCESS),
                 Err(e) => fail(&Error::Numerical {
                     field: "".into(),
                     message: format!("could not serialise the response: {e}"),
@@ -110,17 +104,14 @@ Exit status: 0 ok, 2 bad request, 1 GPU or internal failure. The schema is in RE
         if let Err(e) = std::io::stdin().read_to_string(&mut text) {
             return fail(&Error::invalid("", format!("could not read stdin: {e}")));
         }
-        let value: serde_json::Value = match serde_json::from_str(&text) {
+        let value = match attnscope::schema::json::parse_strict(&text) {
             Ok(v) => v,
-            Err(e) => return fail(&Error::invalid("", format!("not valid JSON: {e}"))),
+            Err(e) => return fail(&e),
         };
         let response = attnscope::icl::IclRequest::from_value(value)
             .and_then(|request| attnscope::icl::evaluate(&request));
         match response.map(|r| serde_json::to_string(&r)) {
-            Ok(Ok(json)) => {
-                println!("{json}");
-                ExitCode::SUCCESS
-            }
+            Ok(Ok(json)) => emit(&json, ExitCode::SUCCESS),
             Ok(Err(e)) => fail(&Error::Numerical {
                 field: "".into(),
                 message: format!("could not serialise the response: {e}"),
@@ -134,16 +125,35 @@ Exit status: 0 ok, 2 bad request, 1 GPU or internal failure. The schema is in RE
             Ok(ctx) => serde_json::json!({"gpu": true, "adapter": ctx.adapter(), "note": ""}),
             Err(e) => serde_json::json!({"gpu": false, "adapter": null, "note": e.message()}),
         };
-        println!("{json}");
-        ExitCode::SUCCESS
+        emit(&json.to_string(), ExitCode::SUCCESS)
     }
 
     fn fail(error: &Error) -> ExitCode {
-        println!("{}", serde_json::json!({ "error": error.body() }));
-        if error.is_bad_input() {
+        let status = if error.is_bad_input() {
             ExitCode::from(2)
         } else {
             ExitCode::from(1)
+        };
+        emit(
+            &serde_json::json!({ "error": error.body() }).to_string(),
+            status,
+        )
+    }
+
+    /// Writes `text` and a newline to stdout and returns `status`; a reader that has gone away
+    /// (a closed pipe) is exit status 1 with a line on stderr, never a panic as `println!` gives.
+    fn emit(text: &str, status: ExitCode) -> ExitCode {
+        let mut out = std::io::stdout().lock();
+        match writeln!(out, "{text}").and_then(|()| out.flush()) {
+            Ok(()) => status,
+            Err(e) => {
+                // stderr may be closed too: ignore that as well.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "attnscope: could not write the output: {e}"
+                );
+                ExitCode::from(1)
+            }
         }
     }
 }

@@ -1,27 +1,38 @@
-//! Singular values, effective / stable / numerical rank and the spectral gap. The SVD and the
-//! Schur decomposition come from `nalgebra` (pure Rust, builds for wasm32 unchanged, f64, and its
-//! `try_*` constructors report non-convergence instead of panicking).
+//! Singular values, effective / stable / numerical rank and the spectral gap. The singular values
+//! and the eigenvalues come from `faer` (pure Rust, f64, builds for wasm32 unchanged; its
+//! bidiagonal divide-and-conquer SVD and its Hessenberg QR eigenvalues report non-convergence as
+//! an error). Inputs are checked finite first: a non-finite entry is an error, never a panic or
+//! a NaN in the response.
 
 use crate::error::{Error, Result};
 use crate::tensor::Matrix;
-use nalgebra::{linalg::Schur, DMatrix};
+use faer::Mat;
 
-/// Relative convergence threshold of the SVD and Schur iterations.
-const ITERATION_EPS: f64 = 1e-14;
-/// Iteration cap of the SVD and Schur iterations.
-const MAX_ITERS: usize = 10_000;
 /// f32 machine epsilon: `A` is stored in f32, so singular values below `σ_1 · N · ε` are noise.
 pub const F32_EPSILON: f64 = f32::EPSILON as f64;
 
-fn to_f64(a: &Matrix) -> DMatrix<f64> {
-    DMatrix::<f64>::from_fn(a.rows(), a.cols(), |i, j| f64::from(a.get(i, j)))
+/// `a` in f64, or the error naming its first non-finite entry.
+fn to_f64(a: &Matrix) -> Result<Mat<f64>> {
+    if let Some((i, j, x)) = a.first_non_finite() {
+        return Err(Error::Numerical {
+            field: "stats".into(),
+            message: format!(
+                "entry [{i}][{j}] of the {}×{} matrix is {x}: no spectrum of a non-finite matrix",
+                a.rows(),
+                a.cols()
+            ),
+        });
+    }
+    Ok(Mat::from_fn(a.rows(), a.cols(), |i, j| {
+        f64::from(a.get(i, j))
+    }))
 }
 
 fn not_converged(what: &str, a: &Matrix) -> Error {
     Error::Numerical {
         field: "stats".into(),
         message: format!(
-            "the {what} of the {}×{} matrix did not converge in {MAX_ITERS} iterations",
+            "the {what} of the {}×{} matrix did not converge",
             a.rows(),
             a.cols()
         ),
@@ -30,10 +41,12 @@ fn not_converged(what: &str, a: &Matrix) -> Error {
 
 /// `σ_1 ≥ … ≥ σ_min(rows, cols)` of `a`, computed in f64.
 pub fn singular_values(a: &Matrix) -> Result<Vec<f64>> {
-    let svd = to_f64(a)
-        .try_svd(false, false, ITERATION_EPS, MAX_ITERS)
-        .ok_or_else(|| not_converged("SVD", a))?;
-    let mut values: Vec<f64> = svd.singular_values.iter().copied().collect();
+    let mut values = to_f64(a)?
+        .singular_values()
+        .map_err(|_| not_converged("SVD", a))?;
+    if values.iter().any(|s| !s.is_finite()) {
+        return Err(not_converged("SVD", a));
+    }
     values.sort_by(|x, y| y.total_cmp(x));
     Ok(values)
 }
@@ -80,14 +93,14 @@ pub fn eigenvalue_moduli(a: &Matrix, triangular: bool) -> Result<Vec<f64>> {
             .map(|i| f64::from(a.get(i, i)).abs())
             .collect()
     } else {
-        let schur = Schur::try_new(to_f64(a), ITERATION_EPS, MAX_ITERS)
-            .ok_or_else(|| not_converged("Schur decomposition", a))?;
-        schur
-            .complex_eigenvalues()
-            .iter()
-            .map(|z| z.norm())
-            .collect()
+        let eigenvalues = to_f64(a)?
+            .eigenvalues()
+            .map_err(|_| not_converged("eigenvalue iteration", a))?;
+        eigenvalues.iter().map(|z| z.re.hypot(z.im)).collect()
     };
+    if moduli.iter().any(|m| !m.is_finite()) {
+        return Err(not_converged("eigenvalue iteration", a));
+    }
     moduli.sort_by(|x, y| y.total_cmp(x));
     Ok(moduli)
 }
