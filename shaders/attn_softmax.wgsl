@@ -21,12 +21,14 @@
 //   5 out         storage, read_write  [n_q, d_v]
 //   6 weights     storage, read_write  [n_q, n_k] when write_weights = 1, else [1] (unused)
 // Workgroup size: WG = 64 (internal: the dispatch counts rows, not invocations).
-// Dispatch: (n_q, 1, 1) workgroups; n_q ≤ 65535 (maxComputeWorkgroupsPerDimension).
+// Dispatch: one workgroup per query row, (min(n_q, GRID_X), ceil(n_q / GRID_X), 1) with
+// GRID_X = 65535 (maxComputeWorkgroupsPerDimension): row = wg.x + wg.y · GRID_X.
 // Limits: d_k ≤ MAX_D_K = 256, d_v ≤ MAX_D_V = 256 (mirrored by src/schema/limits.rs).
 // The weights buffer is zero-initialised by wgpu: masked entries stay 0.
 // Keep in sync with src/gpu/params.rs::AttnSoftmaxParams.
 
 const WG: u32 = 64u;
+const GRID_X: u32 = 65535u;
 const MAX_D_K: u32 = 256u;
 const COLS_PER_INVOCATION: u32 = 4u; // MAX_D_V / WG
 const NEG_BIG: f32 = -3.0e38;
@@ -79,7 +81,12 @@ fn reduce_workgroup(lid: u32, take_max: bool) {
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) local: vec3<u32>) {
-    let i = wg.x; // the query row; exactly n_q workgroups are dispatched
+    // The query row: rows past GRID_X fold into y, so n_q may exceed 65535; the surplus
+    // workgroups of the last grid row leave at once (uniformly: i is the same for the group).
+    let i = wg.x + wg.y * GRID_X;
+    if (i >= params.n_q) {
+        return;
+    }
     let lid = local.x;
     let start = key_ranges[2u * i];
     let end = key_ranges[2u * i + 1u];

@@ -90,10 +90,14 @@ impl VariantSpec {
             }
         }
         match self.diagonal_softmax(qkv, causal) {
-            Some((scale, mask)) => {
+            Some((scale, mask)) if want_attention => {
                 let (o_bd, a_bd) =
                     softmax::softmax_attention(&qkv.with_rope_applied(), scale, mask);
-                Ok(kernel::lln::mix_halves(linear, &o_bd, &a_bd))
+                Ok(kernel::lln::mix_halves(linear, &o_bd, Some(&a_bd)))
+            }
+            Some((scale, mask)) => {
+                let o_bd = softmax::softmax_output(&qkv.with_rope_applied(), scale, mask);
+                Ok(kernel::lln::mix_halves(linear, &o_bd, None))
             }
             None => Ok(linear),
         }

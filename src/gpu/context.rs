@@ -95,31 +95,9 @@ impl GpuContext {
         &self.summary
     }
 
-    /// Checks buffer sizes and dispatch counts of a run against the device's limits;
-    /// `scratch_bytes` is the variant's largest intermediate buffer.
-    pub(crate) fn check_fits(
-        &self,
-        qkv: &Qkv,
-        want_attention: bool,
-        scratch_bytes: u64,
-    ) -> Result<()> {
-        self.check_buffers(qkv, want_attention, scratch_bytes)?;
-        let limits = self.device.limits();
-        let n = qkv.n() as u64;
-        let max_groups = u64::from(limits.max_compute_workgroups_per_dimension);
-        if n > max_groups {
-            return Err(Error::GpuLimit {
-                field: "workload.n".into(),
-                message: format!(
-                    "n = {n} exceeds this device's {max_groups} workgroups per dimension (one per query row)"
-                ),
-            });
-        }
-        Ok(())
-    }
-
-    /// Checks buffer sizes only: for runs whose dispatches fold into y or go by value column
-    /// (the recurrent families), not one workgroup per query row.
+    /// Checks the buffer sizes of a run against the device's limits; `scratch_bytes` is the
+    /// variant's largest intermediate buffer. (Dispatches fold into y past 65535 workgroups, so
+    /// n itself is no limit.)
     pub(crate) fn check_buffers(
         &self,
         qkv: &Qkv,

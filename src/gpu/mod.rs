@@ -39,7 +39,7 @@ pub async fn run(
 ) -> Result<(AttentionOutput, GpuTiming)> {
     spec.check_mask(causal)?;
     if let Some((scale, mask)) = spec.softmax_form(qkv, causal)? {
-        ctx.check_fits(qkv, want_attention, 0)?;
+        ctx.check_buffers(qkv, want_attention, 0)?;
         // RoPE rotates Q and K before softmax: done once on the CPU in f64, O(n d).
         let rotated = qkv.with_rope_applied();
         let (output, attention, timing) =
@@ -68,7 +68,7 @@ pub async fn run(
         });
     };
     let scratch = 4 * kernel_attn::state_len(qkv.n(), features.m, qkv.d_v(), chunk) as u64;
-    ctx.check_fits(
+    ctx.check_buffers(
         qkv,
         want_attention,
         scratch.max(4 * (qkv.n() * features.m) as u64),
@@ -97,9 +97,8 @@ pub async fn run(
         let (o_bd, a_bd, t) =
             pipelines::attn_softmax::run(ctx, &rotated, scale as f32, mask, want_attention).await?;
         timing.kernel_ms = timing.kernel_ms.zip(t.kernel_ms).map(|(a, b)| a + b);
-        let a_bd = a_bd.unwrap_or_else(|| crate::tensor::Matrix::zeros(0, 0));
         return Ok((
-            crate::attention::kernel::lln::mix_halves(linear, &o_bd, &a_bd),
+            crate::attention::kernel::lln::mix_halves(linear, &o_bd, a_bd.as_ref()),
             timing,
         ));
     }
@@ -175,7 +174,7 @@ async fn run_composed(
             ctx.check_buffers(qkv, false, scratch)?;
         } else {
             // B (expectation) has no linear-time form: n × n, within the device's limits.
-            ctx.check_fits(qkv, true, 0)?;
+            ctx.check_buffers(qkv, true, 0)?;
         }
         return Ok(Some(
             pipelines::yoso::run(ctx, p, &qkv.with_rope_applied(), causal, want).await?,
@@ -205,14 +204,14 @@ async fn run_composed(
         return Ok(Some(pipelines::fnet::run(ctx, &qkv.v, want).await?));
     }
     // The largest intermediate is n × (k | landmarks | M) (E, segment means, W_enc), or n × n for
-    // A when it is wanted (check_fits adds that).
+    // A when it is wanted (check_buffers adds that).
     let rank = match spec {
         VariantSpec::Linformer(p) => p.k(),
         VariantSpec::Nystrom(p) => p.landmarks,
         VariantSpec::Flare(p) => p.m(),
         _ => 1,
     } as u64;
-    ctx.check_fits(qkv, want, 4 * n * rank)?;
+    ctx.check_buffers(qkv, want, 4 * n * rank)?;
     let rotated = qkv.with_rope_applied();
     Ok(Some(match spec {
         VariantSpec::Linformer(p) => pipelines::lowrank::linformer(ctx, p, &rotated, want).await?,

@@ -135,11 +135,20 @@ pub fn average(x: &Matrix, y: &Matrix) -> Matrix {
     Matrix::from_vec(x.rows(), x.cols(), data).unwrap_or_else(|_| x.clone())
 }
 
-/// `½ linear + ½ (o_bd, a_bd)`: LLN+Diag's mixing of its two branches.
-pub fn mix_halves(linear: AttentionOutput, o_bd: &Matrix, a_bd: &Matrix) -> AttentionOutput {
+/// `½ linear + ½ (o_bd, a_bd)`: LLN+Diag's mixing of its two branches. `a_bd` is the block
+/// softmax's weights when `A` is wanted (`None` otherwise: the output-only path never builds
+/// n × n).
+pub fn mix_halves(
+    linear: AttentionOutput,
+    o_bd: &Matrix,
+    a_bd: Option<&Matrix>,
+) -> AttentionOutput {
     AttentionOutput {
         output: average(&linear.output, o_bd),
-        attention: linear.attention.map(|a| average(&a, a_bd)),
+        attention: linear
+            .attention
+            .zip(a_bd)
+            .map(|(a, a_bd)| average(&a, a_bd)),
     }
 }
 
@@ -184,5 +193,6 @@ pub fn catalog_entry() -> CatalogEntry {
         ],
         formula_tex: r"A = \tfrac12\,\mathrm{rownorm}\big(e^{\alpha Q} (e^{\beta K})^\top\big) + \tfrac12\,A_{\mathrm{BD}},\quad \tilde\sigma^2 = \frac{\sigma_q^2\sigma_k^2 - b}{2a},\ \alpha = \frac{\tilde\sigma}{\sigma_q},\ \beta = \frac{\tilde\sigma}{\sigma_k}",
         confirmed: true,
+        constraints: Vec::new(),
     }
 }

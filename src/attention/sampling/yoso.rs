@@ -121,20 +121,23 @@ pub fn codes(x: &Matrix, planes: &Matrix, hashes: usize, bits: u32) -> Vec<Vec<u
     (0..x.rows())
         .map(|i| {
             (0..hashes)
-                .map(|h| {
-                    (0..bits).fold(0u32, |code, l| {
-                        let w = planes.row(h * bits as usize + l as usize);
-                        let dot: f64 = w
-                            .iter()
-                            .zip(x.row(i))
-                            .map(|(&a, &b)| f64::from(a) * f64::from(b))
-                            .sum();
-                        code | (u32::from(dot > 0.0) << l)
-                    })
-                })
+                .map(|h| code(x.row(i), planes, h, bits))
                 .collect()
         })
         .collect()
+}
+
+/// `code_h(x)` of one row: bit l is `w_{h,l}·x > 0`.
+fn code(x: &[f32], planes: &Matrix, h: usize, bits: u32) -> u32 {
+    (0..bits).fold(0u32, |code, l| {
+        let w = planes.row(h * bits as usize + l as usize);
+        let dot: f64 = w
+            .iter()
+            .zip(x)
+            .map(|(&a, &b)| f64::from(a) * f64::from(b))
+            .sum();
+        code | (u32::from(dot > 0.0) << l)
+    })
 }
 
 /// The sampled collision matrix `B̂` (masked when causal).
@@ -158,40 +161,69 @@ pub fn sampled(qkv: &Qkv, p: &YosoParams, causal: bool) -> Matrix {
 }
 
 /// The sampled linear-time form: per hash a table of `2^τ` value sums; non-causal fills the
-/// tables first, causal inserts key t before reading query t. Returns `B̂ V` (not normalised).
+/// table first, causal inserts key t before reading query t. Returns `B̂ V` (not normalised).
+/// Hashes are independent, so they are taken one at a time: memory is one `2^τ × d_v` table and
+/// the `n × d_v` sums, whatever `m_h` (each row's sum still runs over h = 0, 1, … in order).
 pub fn sampled_tables(qkv: &Qkv, p: &YosoParams, causal: bool) -> Matrix {
     let planes = p.hyperplanes(qkv.d_k());
-    let (cq, ck) = (
-        codes(&qkv.q, &planes, p.hashes, p.bits),
-        codes(&qkv.k, &planes, p.hashes, p.bits),
-    );
     let (n, d_v, size) = (qkv.n(), qkv.d_v(), 1usize << p.bits);
-    let mut tables = vec![0.0f64; p.hashes * size * d_v]; // [hashes, 2^τ, d_v]
-    let insert = |tables: &mut Vec<f64>, j: usize| {
-        for (h, &code) in ck[j].iter().enumerate() {
-            let base = (h * size + code as usize) * d_v;
+    let mut sums = vec![0.0f64; n * d_v]; // [n, d_v]
+    let mut table = vec![0.0f64; size * d_v]; // [2^τ, d_v], one hash at a time
+    for h in 0..p.hashes {
+        let code = |x: &Matrix, i: usize| code(x.row(i), &planes, h, p.bits) as usize;
+        table.iter_mut().for_each(|t| *t = 0.0);
+        let insert = |table: &mut Vec<f64>, j: usize| {
+            let base = code(&qkv.k, j) * d_v;
             for (c, &v) in qkv.v.row(j).iter().enumerate() {
-                tables[base + c] += f64::from(v);
+                table[base + c] += f64::from(v);
+            }
+        };
+        if !causal {
+            for j in 0..n {
+                insert(&mut table, j);
             }
         }
-    };
-    if !causal {
-        for j in 0..n {
-            insert(&mut tables, j);
+        for i in 0..n {
+            if causal {
+                insert(&mut table, i);
+            }
+            let base = code(&qkv.q, i) * d_v;
+            for (sum, t) in sums[i * d_v..(i + 1) * d_v]
+                .iter_mut()
+                .zip(&table[base..base + d_v])
+            {
+                *sum += t;
+            }
         }
     }
     let mut out = Matrix::zeros(n, d_v);
-    for (i, codes_i) in cq.iter().enumerate() {
-        if causal {
-            insert(&mut tables, i);
+    for (dst, sum) in out.data_mut().iter_mut().zip(&sums) {
+        *dst = (sum / p.hashes as f64) as f32;
+    }
+    out
+}
+
+/// `B V` of the expectation form row by row, in O(n d) memory (never the n × n `B`): for
+/// requests that do not ask for the matrix. Same weights, in f64, as [`expectation`].
+pub fn expectation_output(qkv: &Qkv, bits: u32, causal: bool) -> Matrix {
+    let (q, k) = (unit_rows(&qkv.q), unit_rows(&qkv.k));
+    let (n, d_v) = (qkv.n(), qkv.d_v());
+    let mut out = Matrix::zeros(n, d_v);
+    let mut acc = vec![0.0f64; d_v];
+    for (i, q_i) in q.iter().enumerate() {
+        acc.iter_mut().for_each(|a| *a = 0.0);
+        let keys = if causal { i + 1 } else { n };
+        for (j, k_j) in k.iter().enumerate().take(keys) {
+            let cosine: f64 = q_i.iter().zip(k_j).map(|(a, c)| a * c).sum();
+            let angle = cosine.clamp(-1.0, 1.0).acos();
+            // Rounded through f32 as the stored B is, so O equals B V of the quadratic form.
+            let b = f64::from((1.0 - angle / std::f64::consts::PI).powi(bits as i32) as f32);
+            for (a, &v) in acc.iter_mut().zip(qkv.v.row(j)) {
+                *a += b * f64::from(v);
+            }
         }
-        for c in 0..d_v {
-            let sum: f64 = codes_i
-                .iter()
-                .enumerate()
-                .map(|(h, &code)| tables[(h * size + code as usize) * d_v + c])
-                .sum();
-            out.set(i, c, (sum / p.hashes as f64) as f32);
+        for (dst, a) in out.row_mut(i).iter_mut().zip(&acc) {
+            *dst = *a as f32;
         }
     }
     out
@@ -219,8 +251,14 @@ pub fn l2_normalize_rows(x: &Matrix) -> Matrix {
 /// YOSO: `O = L2norm_rows(B V)`; the sampled mode without `A` uses its linear-time tables.
 pub fn forward(p: &YosoParams, qkv: &Qkv, causal: bool, want_attention: bool) -> AttentionOutput {
     let b = match (p.mode, want_attention) {
-        (YosoMode::Expectation, _) => expectation(qkv, p.bits, causal),
+        (YosoMode::Expectation, true) => expectation(qkv, p.bits, causal),
         (YosoMode::Sampled, true) => sampled(qkv, p, causal),
+        (YosoMode::Expectation, false) => {
+            return AttentionOutput {
+                output: l2_normalize_rows(&expectation_output(qkv, p.bits, causal)),
+                attention: None,
+            }
+        }
         (YosoMode::Sampled, false) => {
             return AttentionOutput {
                 output: l2_normalize_rows(&sampled_tables(qkv, p, causal)),
@@ -290,5 +328,6 @@ pub fn catalog_entry() -> CatalogEntry {
         ],
         formula_tex: r"B_{ij} = \Big(1 - \frac{\arccos(\hat q_i \cdot \hat k_j)}{\pi}\Big)^{\tau},\quad o_i = \frac{(B V)_i}{\|(B V)_i\|}",
         confirmed: true,
+        constraints: Vec::new(),
     }
 }

@@ -99,7 +99,9 @@ pub async fn run(
     let out = output_buffer(ctx, "out", n * d_v);
     let weights = want_weights.then(|| output_buffer(ctx, "weights", n * n));
     let out_download = download_buffer(ctx, "out download", (n * d_v * 4) as u64);
-    let weights_download = download_buffer(ctx, "weights download", (n * n * 4) as u64);
+    // The n × n read-back only when A is wanted: output-only runs stay O(n d) on the device.
+    let weights_download =
+        want_weights.then(|| download_buffer(ctx, "weights download", (n * n * 4) as u64));
     let timer = PassTimer::new(ctx);
 
     let mut encoder = ctx
@@ -124,8 +126,8 @@ pub async fn run(
         timer.as_ref().map(PassTimer::whole_run),
     );
     encoder.copy_buffer_to_buffer(&out, 0, &out_download, 0, (n * d_v * 4) as u64);
-    if let Some(weights) = &weights {
-        encoder.copy_buffer_to_buffer(weights, 0, &weights_download, 0, (n * n * 4) as u64);
+    if let (Some(weights), Some(download)) = (&weights, &weights_download) {
+        encoder.copy_buffer_to_buffer(weights, 0, download, 0, (n * n * 4) as u64);
     }
     if let Some(timer) = &timer {
         timer.resolve(&mut encoder);
@@ -134,10 +136,9 @@ pub async fn run(
     check_scope(scope.pop().await)?;
 
     let output = read_matrix(ctx, &out_download, n, d_v).await?;
-    let attention = if want_weights {
-        Some(read_matrix(ctx, &weights_download, n, n).await?)
-    } else {
-        None
+    let attention = match &weights_download {
+        Some(download) => Some(read_matrix(ctx, download, n, n).await?),
+        None => None,
     };
     let kernel_ms = match &timer {
         Some(timer) => Some(timer.read_ms(ctx).await?),

@@ -65,7 +65,8 @@ impl Kernel {
 pub enum Grid {
     /// One invocation per item of a flat index space.
     Invocations(u64),
-    /// One workgroup per row (≤ 65535 rows).
+    /// One workgroup per row; past `GRID_X` rows the grid folds into y (the shader's row is
+    /// `wg.x + wg.y · GRID_X`, and it skips rows past its count).
     Rows(u32),
 }
 
@@ -73,15 +74,17 @@ impl Grid {
     /// The `(x, y)` workgroup counts.
     fn workgroups(self) -> (u32, u32) {
         match self {
-            Grid::Rows(rows) => (rows, 1),
-            Grid::Invocations(count) => {
-                let groups = count.div_ceil(u64::from(WORKGROUP_SIZE)).max(1);
-                let x = groups.min(u64::from(GRID_X)) as u32;
-                let y = groups.div_ceil(u64::from(GRID_X)) as u32;
-                (x, y)
-            }
+            Grid::Rows(rows) => fold(u64::from(rows).max(1)),
+            Grid::Invocations(count) => fold(count.div_ceil(u64::from(WORKGROUP_SIZE)).max(1)),
         }
     }
+}
+
+/// `groups` workgroups as `(x, y)` with x ≤ `GRID_X`.
+fn fold(groups: u64) -> (u32, u32) {
+    let x = groups.min(u64::from(GRID_X)) as u32;
+    let y = groups.div_ceil(u64::from(GRID_X)) as u32;
+    (x, y)
 }
 
 /// A bind group layout entry for a storage buffer visible to compute shaders.

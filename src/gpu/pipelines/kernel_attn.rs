@@ -72,7 +72,9 @@ pub async fn run(
     let normaliser = output_buffer(ctx, "normaliser", n);
     let weights = output_buffer(ctx, "weights", if want_weights { n * n } else { 1 });
     let out_download = download_buffer(ctx, "out download", (n * d_v * 4) as u64);
-    let weights_download = download_buffer(ctx, "weights download", (n * n * 4) as u64);
+    // The n × n read-back only when A is wanted: output-only runs stay O(n d) on the device.
+    let weights_download =
+        want_weights.then(|| download_buffer(ctx, "weights download", (n * n * 4) as u64));
     let timer = PassTimer::new(ctx);
     let kernels = &ctx.pipelines;
     let device = &ctx.device;
@@ -153,7 +155,9 @@ pub async fn run(
             Grid::Invocations((n * n) as u64),
             weights_timing,
         );
-        encoder.copy_buffer_to_buffer(&weights, 0, &weights_download, 0, (n * n * 4) as u64);
+    }
+    if let Some(download) = &weights_download {
+        encoder.copy_buffer_to_buffer(&weights, 0, download, 0, (n * n * 4) as u64);
     }
     encoder.copy_buffer_to_buffer(&out, 0, &out_download, 0, (n * d_v * 4) as u64);
     if let Some(timer) = &timer {
@@ -163,10 +167,9 @@ pub async fn run(
     check_scope(scope.pop().await)?;
 
     let output = read_matrix(ctx, &out_download, n, d_v).await?;
-    let attention = if want_weights {
-        Some(read_matrix(ctx, &weights_download, n, n).await?)
-    } else {
-        None
+    let attention = match &weights_download {
+        Some(download) => Some(read_matrix(ctx, download, n, n).await?),
+        None => None,
     };
     let kernel_ms = match &timer {
         Some(timer) => Some(timer.read_ms(ctx).await?),
