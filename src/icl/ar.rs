@@ -13,34 +13,50 @@ use nalgebra::{DMatrix, DVector};
 /// like ρ^t, ρ < 1 the companion matrix's spectral radius).
 pub const BURN_IN: usize = 500;
 
-/// The largest eigenvalue modulus of the companion matrix of `phi`.
+/// The largest eigenvalue modulus of the companion matrix of `phi` (faer's Hessenberg QR; ∞ in
+/// the unlikely case it does not converge, which the sampler treats as not stationary).
 pub fn spectral_radius(phi: &[f64]) -> f64 {
     let p = phi.len();
     if p == 0 {
         return 0.0;
     }
-    let mut companion = DMatrix::zeros(p, p);
-    for (k, &f) in phi.iter().enumerate() {
-        companion[(0, k)] = f;
+    let companion = faer::Mat::<f64>::from_fn(p, p, |i, j| match i {
+        0 => phi[j],
+        _ if j + 1 == i => 1.0,
+        _ => 0.0,
+    });
+    match companion.eigenvalues() {
+        Ok(eigenvalues) => eigenvalues
+            .iter()
+            .map(|z| z.re.hypot(z.im))
+            .fold(0.0, f64::max),
+        Err(_) => f64::INFINITY,
     }
-    for i in 1..p {
-        companion[(i, i - 1)] = 1.0;
-    }
-    companion
-        .complex_eigenvalues()
-        .iter()
-        .map(|z| z.norm())
-        .fold(0.0, f64::max)
 }
 
-/// Stationary coefficients: φ ~ U(−0.9, 0.9)^p, redrawn until the spectral radius is below 1.
+/// Draws of φ before the last one is shrunk into the stationary region (high orders are
+/// rarely stationary by chance: at p = 16 almost never).
+pub const MAX_REDRAWS: usize = 1_000;
+/// The spectral radius a shrunk draw is given.
+pub const SHRUNK_RADIUS: f64 = 0.95;
+
+/// Stationary coefficients: φ ~ U(−0.9, 0.9)^p, redrawn until the spectral radius ρ is below 1;
+/// after [`MAX_REDRAWS`] draws the last one is shrunk, `φ_k ← φ_k (0.95/ρ)^k`, which scales every
+/// companion eigenvalue by `0.95/ρ` (so ρ becomes 0.95). Always terminates; low orders (where a
+/// draw is stationary with a fair chance) are the plain rejection sampler.
 pub fn stationary_phi(p: usize, rng: &mut SeededRng) -> Vec<f64> {
-    loop {
-        let phi: Vec<f64> = (0..p).map(|_| 0.9 * (2.0 * rng.uniform() - 1.0)).collect();
+    let mut phi = Vec::new();
+    for _ in 0..MAX_REDRAWS {
+        phi = (0..p).map(|_| 0.9 * (2.0 * rng.uniform() - 1.0)).collect();
         if spectral_radius(&phi) < 1.0 {
             return phi;
         }
     }
+    let shrink = SHRUNK_RADIUS / spectral_radius(&phi);
+    phi.iter()
+        .zip(1..)
+        .map(|(f, k)| f * shrink.powi(k))
+        .collect()
 }
 
 /// `len` values of the process after `BURN_IN` steps from zero.

@@ -75,6 +75,30 @@ pub enum LearnerSpec {
     },
 }
 
+impl LearnerSpec {
+    /// The work of scoring this learner, in multiply-adds, and the field that sets it, where it
+    /// grows with a count the request chooses: K GD steps (or K constructed LSA layers) cost
+    /// `K · n · d` per task, and a fitted shared η (K > 1, `"optimal"`) scores
+    /// [`FIT_EVALUATIONS`](super::learners::FIT_EVALUATIONS) candidates on
+    /// [`FIT_TASKS`](super::run::FIT_TASKS) tasks more. `None` for the learners whose cost the
+    /// request's `tasks · n · d` bound already covers.
+    pub fn work(&self, tasks: usize, n: usize, d: usize) -> Option<(f64, &'static str)> {
+        let (steps, eta, field) = match self {
+            LearnerSpec::Gd { steps, eta } => (*steps, eta, "steps"),
+            LearnerSpec::Lsa { layers, eta } => (*layers, eta, "layers"),
+            _ => return None,
+        };
+        let per_task = (steps * n * d) as f64;
+        let fitted = matches!(eta, Step::Optimal) && steps > 1;
+        let fit_tasks = if fitted {
+            (super::run::FIT_TASKS * super::learners::FIT_EVALUATIONS) as f64
+        } else {
+            0.0
+        };
+        Some(((tasks as f64 + fit_tasks) * per_task, field))
+    }
+}
+
 /// Accepted learner names.
 pub const LEARNERS: &[&str] = &[
     "gd",

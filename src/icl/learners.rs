@@ -129,6 +129,10 @@ pub fn monte_carlo<T: std::borrow::Borrow<Task>>(
     (mean, se)
 }
 
+/// Risk evaluations of [`fit_shared_step`]'s golden-section search (2 to start, then one per
+/// narrowing).
+pub const FIT_EVALUATIONS: usize = 42;
+
 /// The shared step size of K GD steps minimising the Monte Carlo risk on `fit` (golden-section
 /// search on `[0, 3 η*₁]`, `η*₁` the one-step optimum; the K-step risk is smooth and unimodal
 /// there in every setting of icl.md F6).
@@ -144,7 +148,7 @@ pub fn fit_shared_step(moments: &Moments, n: usize, steps: usize, fit: &[Task]) 
     let (mut a, mut b) = (0.0, upper);
     let (mut c, mut d) = (b - phi * (b - a), a + phi * (b - a));
     let (mut fc, mut fd) = (risk(c), risk(d));
-    for _ in 0..40 {
+    for _ in 2..FIT_EVALUATIONS {
         if fc < fd {
             b = d;
             d = c;

@@ -22,6 +22,9 @@ pub const MAX_N: usize = 1_024;
 pub const MAX_TASKS: usize = 1_000_000;
 /// `tasks · n · d` above this is refused (seconds of work on one core).
 pub const MAX_WORK: usize = 100_000_000;
+/// A learner whose steps (and step-size fit) cost more multiply-adds than this is refused
+/// (about ten seconds on one core; [`LearnerSpec::work`]).
+pub const MAX_LEARNER_WORK: f64 = 4e9;
 
 /// Accepted noise levels, prior scales, input ranges and covariance eigenvalues.
 const POSITIVE: Range = Range {
@@ -204,6 +207,20 @@ impl IclRequest {
             .enumerate()
             .map(|(i, v)| learner(&format!("learners[{i}]"), v, raw.d, raw.n))
             .collect::<Result<Vec<_>>>()?;
+        for (i, spec) in learners.iter().enumerate() {
+            if let Some((work, field)) = spec.work(raw.tasks, raw.n, raw.d) {
+                if work > MAX_LEARNER_WORK {
+                    return Err(Error::Limit {
+                        field: format!("learners[{i}].{field}"),
+                        value: format!(
+                            "{work:.3e} multiply-adds ((tasks + η-fit tasks) · {field} · n · d)"
+                        ),
+                        range: format!("at most {MAX_LEARNER_WORK:e}"),
+                        why: "the scoring work of one learner".into(),
+                    });
+                }
+            }
+        }
         Ok(IclRequest {
             tasks: TaskDistribution {
                 d: raw.d,

@@ -20,6 +20,10 @@ use serde_json::{json, Value};
 /// Tasks used to fit a shared step size of K > 1 GD steps (a stream apart from the scored ones).
 pub const FIT_TASKS: usize = 2_048;
 
+/// A squared error above this (or not finite) counts as a diverged task: no convergent
+/// learner comes near it, and the risk's standard error would overflow f64 beyond it.
+pub const DIVERGED_LOSS: f64 = 1e100;
+
 /// One learner's result.
 #[derive(Debug, Clone, Serialize)]
 pub struct LearnerResult {
@@ -29,6 +33,10 @@ pub struct LearnerResult {
     pub risk: f64,
     /// Its standard error.
     pub risk_se: f64,
+    /// Tasks whose squared error overflowed or passed [`DIVERGED_LOSS`] (the learner diverged
+    /// on them: GD with η far beyond 2/λ_max, say); when any did, `risk` and `risk_se` are infinite (null in JSON) and this
+    /// count says why. 0 for a learner that stayed finite.
+    pub diverged_tasks: usize,
     /// The closed form of the same risk, where there is one (null otherwise).
     pub risk_closed_form: Option<f64>,
     /// Standard error of the closed form when it is itself a Monte Carlo estimate (ridge's trace
@@ -107,13 +115,18 @@ pub(crate) fn score(req: &IclRequest, trained: &[Option<Trainer>]) -> Result<Icl
     let mut risk = vec![Running::default(); prepared.len()];
     let mut trace = vec![Running::default(); prepared.len()];
     let mut twin_gap = vec![0.0f64; prepared.len()];
+    let mut diverged = vec![0usize; prepared.len()];
     // Without learners (a request for the trajectory or RNN views only) there is nothing to score.
     let scored = if prepared.is_empty() { 0 } else { req.count };
     for task in req.tasks.stream(req.seed).take(scored) {
         let target = task.target();
         for (i, p) in prepared.iter().enumerate() {
             let y = p.learner.predict(&task);
-            risk[i].push((y - target).powi(2));
+            let loss = (y - target).powi(2);
+            if loss.is_nan() || loss > DIVERGED_LOSS {
+                diverged[i] += 1;
+            }
+            risk[i].push(loss);
             if let Some(twin) = &p.twin {
                 twin_gap[i] = twin_gap[i].max((twin.predict(&task) - y).abs());
             }
@@ -148,8 +161,17 @@ pub(crate) fn score(req: &IclRequest, trained: &[Option<Trainer>]) -> Result<Icl
             LearnerResult {
                 closed_form_at_lengths,
                 name: p.name.to_owned(),
-                risk: risk[i].mean,
-                risk_se: risk[i].se(),
+                risk: if diverged[i] > 0 {
+                    f64::INFINITY
+                } else {
+                    risk[i].mean
+                },
+                risk_se: if diverged[i] > 0 {
+                    f64::INFINITY
+                } else {
+                    risk[i].se()
+                },
+                diverged_tasks: diverged[i],
                 risk_closed_form: closed,
                 risk_closed_form_se: closed_se,
                 closed_form_note: note,

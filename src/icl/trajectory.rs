@@ -52,6 +52,9 @@ pub struct GdPpPath {
     pub w: Vec<Vec<f64>>,
     /// `L(w[ℓ])` on the original context.
     pub loss: Vec<f64>,
+    /// The first layer ℓ whose iterate overflowed (the path diverged): `w` and `loss` stop
+    /// before it; null when every layer is finite.
+    pub diverged_at: Option<usize>,
 }
 
 /// The streaming panel: ŵ after the first k context examples of one longer task.
@@ -98,6 +101,9 @@ pub struct Trajectory {
     pub gd: Vec<Vec<f64>>,
     /// `L(w_k)`.
     pub gd_loss: Vec<f64>,
+    /// The first step k whose GD iterate overflowed (η far beyond 2/λ_max): `gd`, `gd_loss`
+    /// and `lsa` stop before it; null when every step is finite.
+    pub gd_diverged_at: Option<usize>,
     /// The constructed LSA stack's implicit weights after ℓ layers (`lsa[0] = 0`).
     pub lsa: Vec<Vec<f64>>,
     /// `max_ℓ ‖lsa[ℓ] − gd[ℓ]‖_∞` (F0: about 1e-15).
@@ -242,9 +248,17 @@ pub fn trajectory(spec: &TrajectorySpec, tasks: &TaskDistribution, seed: u64) ->
     };
 
     let etas = vec![eta; spec.steps];
-    let gd = gd_iterates(&task, &etas);
+    let mut gd = gd_iterates(&task, &etas);
     let stack: Vec<LsaLayer> = etas.iter().map(|&e| LsaLayer::gd(d, e)).collect();
-    let lsa = implicit_weights(&stack, &task);
+    let mut lsa = implicit_weights(&stack, &task);
+    let gd_diverged_at = [diverged_at(&task, &gd), diverged_at(&task, &lsa)]
+        .into_iter()
+        .flatten()
+        .min();
+    if let Some(step) = gd_diverged_at {
+        gd.truncate(step - 1);
+        lsa.truncate(step - 1);
+    }
     let gap = gd
         .iter()
         .zip(&lsa)
@@ -261,8 +275,13 @@ pub fn trajectory(spec: &TrajectorySpec, tasks: &TaskDistribution, seed: u64) ->
             .zip(&layers.gammas)
             .map(|(&e, &g)| LsaLayer::gd_pp(d, e, g))
             .collect();
-        let w = implicit_weights(&stack, &task);
+        let mut w = implicit_weights(&stack, &task);
+        let diverged_at = diverged_at(&task, &w);
+        if let Some(layer) = diverged_at {
+            w.truncate(layer - 1);
+        }
         GdPpPath {
+            diverged_at,
             loss: std::iter::once(loss.at_zero)
                 .chain(w.iter().map(|w| in_context_loss(&task, w)))
                 .collect(),
@@ -299,10 +318,19 @@ pub fn trajectory(spec: &TrajectorySpec, tasks: &TaskDistribution, seed: u64) ->
         eta_stable: eta * lambda_max < 2.0,
         gd: with_origin(gd),
         gd_loss,
+        gd_diverged_at,
         lsa: with_origin(lsa),
         lsa_max_abs_diff_vs_gd: gap,
         gd_pp,
         streaming: streaming(spec, tasks, seed),
         loss,
     }
+}
+
+/// The first step (1-based: `ws[k − 1]` is step k) whose iterate or in-context loss is not finite
+/// (the path diverged and overflowed f64); `None` when every step is finite.
+fn diverged_at(task: &Task, ws: &[DVector<f64>]) -> Option<usize> {
+    ws.iter()
+        .position(|w| w.iter().any(|x| !x.is_finite()) || !in_context_loss(task, w).is_finite())
+        .map(|k| k + 1)
 }

@@ -168,14 +168,24 @@ pub fn train_spec(
         "steps between curve points",
     )?;
     let (dim, n) = (shape.0 as f64 + 1.0, shape.1 as f64);
-    let work =
-        raw.steps as f64 * raw.batch as f64 * (k * arch.heads) as f64 * (n + 1.0) * dim * (dim + n);
+    let per_task = (k * arch.heads) as f64 * (n + 1.0) * dim * (dim + n);
+    let training = raw.steps as f64 * raw.batch as f64;
+    // The curve: the evaluation set is scored at every logged step (and at the end).
+    let evaluation = (raw.steps / log_every + 1) as f64 * raw.eval_tasks as f64;
+    let work = (training + evaluation) * per_task;
     if work > MAX_TRAIN_WORK {
+        let field = if evaluation > training {
+            "log_every"
+        } else {
+            "steps"
+        };
         return Err(Error::Limit {
-            field: f("steps"),
-            value: format!("steps · batch · K · H · (N+1) · D · (D+N) = {work:.3e}"),
+            field: f(field),
+            value: format!(
+                "(steps · batch + curve points · eval_tasks) · K · H · (N+1) · D · (D+N) = {work:.3e}"
+            ),
             range: format!("at most {MAX_TRAIN_WORK:e}"),
-            why: "the training work of one request".into(),
+            why: "the training work of one request, its curve included".into(),
         });
     }
     Ok(TrainSpec {
