@@ -34,6 +34,10 @@ pub struct CatalogEntry {
     pub formula_tex: &'static str,
     /// False where the spec marks the formula as not confirmed from a primary source.
     pub confirmed: bool,
+    /// Rules that tie the variant to the workload, in words (the parser checks each; e.g. an
+    /// even d_k under RoPE, a cap on the feature dimension).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub constraints: Vec<&'static str>,
 }
 
 /// A paper reference.
@@ -91,6 +95,24 @@ pub struct ParamSchema {
     pub required: bool,
     /// What it does.
     pub description: &'static str,
+    /// Rules beyond the range that the parser also checks (`odd`, `power_of_two`, `at_most_n`),
+    /// so a client can validate before asking.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<ParamRule>,
+}
+
+/// A rule a parameter's value must follow besides its range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamRule {
+    /// An odd integer (a centred window).
+    Odd,
+    /// A power of two.
+    PowerOfTwo,
+    /// At most the sequence length n of the workload.
+    AtMostN,
+    /// A value channel: below d_v.
+    BelowDv,
 }
 
 /// An accepted closed range of a numeric parameter, shared by the parser and the catalog.
@@ -121,6 +143,7 @@ impl Range {
             log_scale,
             required: false,
             description,
+            rules: Vec::new(),
         }
     }
 

@@ -32,6 +32,7 @@ fn stats_of(a: &Matrix, mask: Mask) -> stats::Stats {
         mask,
         kv_state: None,
         softmax: None,
+        row_normalized: false,
     })
     .unwrap()
 }

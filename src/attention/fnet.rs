@@ -113,5 +113,6 @@ pub fn catalog_entry() -> CatalogEntry {
         params: vec![],
         formula_tex: r"Y = \mathrm{Re}(F_N V F_d) = C_N V C_d - S_N V S_d,\quad A = C_N = \big[\cos(2\pi ab/N)\big]_{ab}",
         confirmed: true,
+        constraints: Vec::new(),
     }
 }

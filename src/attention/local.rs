@@ -9,7 +9,7 @@
 
 use super::mask::Mask;
 use super::softmax::{SCALE, TEMPERATURE};
-use crate::catalog::{CatalogEntry, Cost, Paper, ParamSchema, Range, Supports};
+use crate::catalog::{CatalogEntry, Cost, Paper, ParamRule, ParamSchema, Range, Supports};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -181,7 +181,10 @@ pub fn neighborhood_catalog_entry() -> CatalogEntry {
             year: 2023,
         },
         spec_section: "9.2",
-        params: vec![width(KERNEL, "kernel", "odd kernel size k ≤ n")],
+        params: vec![ParamSchema {
+            rules: vec![ParamRule::Odd, ParamRule::AtMostN],
+            ..width(KERNEL, "kernel", "odd kernel size k ≤ n")
+        }],
         formula_tex: r"A_{ij} = \frac{\exp(q_i \cdot k_j/\sqrt{d})}{\sum_{l \in \mathcal{N}_k(i)} \exp(q_i \cdot k_l/\sqrt{d})},\ \ \mathcal{N}_k(i) = [\mathrm{clamp}(i - \lfloor k/2 \rfloor, 0, N - k),\, +k)",
         confirmed: false,
         ..Default::default()

@@ -169,5 +169,6 @@ pub fn catalog_entry() -> CatalogEntry {
         ],
         formula_tex: r"A_{ij} = \frac{\exp(s\, q_i \cdot k_j / \tau)}{\sum_{l \in \mathcal{S}_i} \exp(s\, q_i \cdot k_l / \tau)}",
         confirmed: true,
+        constraints: Vec::new(),
     }
 }

@@ -2,6 +2,7 @@
 //! parsing: unknown fields, unknown names, bad shapes and out-of-range values are errors that
 //! name the field.
 
+pub mod json;
 mod limits;
 pub(crate) mod parse;
 mod request;

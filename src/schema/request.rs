@@ -95,9 +95,7 @@ struct RawRequest {
 impl Request {
     /// Parses and validates a request from JSON text.
     pub fn from_json_str(text: &str) -> Result<Request> {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| Error::invalid("", format!("not valid JSON: {e}")))?;
-        Request::from_value(value)
+        Request::from_value(super::json::parse_strict(text)?)
     }
 
     /// Parses and validates a request from a JSON value.

@@ -58,6 +58,11 @@ pub struct Stats {
     pub row_sum_min: f64,
     /// See `row_sum_min`.
     pub row_sum_max: f64,
+    /// Rows of a row-normalised variant whose sum is not 1 (off by more than
+    /// [`ROW_SUM_TOLERANCE`]): a query whose features carry no mass (0/(0 + ε)), or a normaliser
+    /// that underflowed. Such a row is undefined in the mathematics, not a zero: the page flags
+    /// the map. Empty for variants that are not row-normalised (signed, decay, YOSO, ...).
+    pub unnormalized_rows: Vec<usize>,
     /// `σ_1 ≥ … ≥ σ_n` of `A`.
     pub singular_values: Vec<f64>,
     /// Roy & Vetterli's `exp(−Σ p_r ln p_r)` with `p_r = σ_r / Σ σ`.
@@ -93,7 +98,13 @@ pub struct StatsInputs<'a> {
     pub kv_state: Option<&'a Matrix>,
     /// Softmax's `(A, O, mask)` on the same inputs, for `compare_to`.
     pub softmax: Option<(&'a Matrix, &'a Matrix, Mask)>,
+    /// True when every row of `A` should sum to 1 (the variant is row-normalised and nothing,
+    /// such as RoPE on kernel features or FLatten's conv, makes it otherwise).
+    pub row_normalized: bool,
 }
+
+/// How far a row sum of a row-normalised `A` (f32 entries) may be from 1.
+pub const ROW_SUM_TOLERANCE: f64 = 1e-3;
 
 /// All statistics.
 pub fn compute(inputs: &StatsInputs<'_>) -> Result<Stats> {
@@ -139,6 +150,13 @@ pub fn compute(inputs: &StatsInputs<'_>) -> Result<Stats> {
         entropy_on_abs: a.data().iter().any(|&x| x < 0.0),
         row_sum_min: row_sums.iter().copied().fold(f64::INFINITY, f64::min),
         row_sum_max: row_sums.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        unnormalized_rows: if inputs.row_normalized {
+            (0..n)
+                .filter(|&i| (row_sums[i] - 1.0).abs() > ROW_SUM_TOLERANCE)
+                .collect()
+        } else {
+            Vec::new()
+        },
         effective_rank: spectrum::effective_rank(&singular_values),
         stable_rank: spectrum::stable_rank(&singular_values),
         numerical_rank: spectrum::numerical_rank(&singular_values, rank_tolerance),

@@ -66,6 +66,7 @@ impl Family {
             params,
             formula_tex,
             confirmed: true,
+            constraints: Vec::new(),
         }
     }
 }

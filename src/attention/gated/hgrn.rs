@@ -201,6 +201,7 @@ pub fn catalog_entry() -> CatalogEntry {
             ParamSchema {
                 kind: "integer",
                 default: serde_json::Value::from(0),
+                rules: vec![crate::catalog::ParamRule::BelowDv],
                 ..CHANNEL.number(
                     "channel",
                     Some(0.0),
@@ -212,5 +213,6 @@ pub fn catalog_entry() -> CatalogEntry {
         ],
         formula_tex: r"A^{(c)}_{ts} = e^{G_{tc}-G_{sc}}\,(1 - e^{g_{sc}})\ \ (s \le t),\quad o_{tc} = \sum_s A^{(c)}_{ts} v_{sc}",
         confirmed: true,
+        constraints: Vec::new(),
     }
 }

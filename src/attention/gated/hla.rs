@@ -16,8 +16,11 @@ use crate::tensor::Matrix;
 use crate::workload::Qkv;
 use serde::{Deserialize, Serialize};
 
-/// Accepted normaliser offsets.
-pub const EPS: Range = Range { min: 0.0, max: 1.0 };
+/// Accepted normaliser offsets: positive, since ε = 0 makes a query with no feature mass 0/0.
+pub const EPS: Range = Range {
+    min: 1e-12,
+    max: 1.0,
+};
 
 fn default_eps() -> f64 {
     1e-6
@@ -365,6 +368,7 @@ fn card(
         ],
         formula_tex: tex,
         confirmed: true,
+        constraints: Vec::new(),
     }
 }
 

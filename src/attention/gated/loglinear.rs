@@ -327,10 +327,12 @@ pub fn catalog_entry() -> CatalogEntry {
             seed_schema("draws the gates and λ"),
             crate::catalog::ParamSchema {
                 description: "tokens per chunk: a power of two (chunks align with Fenwick blocks)",
+                rules: vec![crate::catalog::ParamRule::PowerOfTwo],
                 ..chunk_size_schema()
             },
         ],
         formula_tex: r"A_{ts} = (q_t\cdot k_s)\,e^{G_t - G_s}\,\lambda_t^{(\ell(t,s))},\ \ \ell(t,s) = 1 + \lfloor\log_2(t \oplus s)\rfloor,\ \ell(t,t) = 0",
         confirmed: true,
+        constraints: Vec::new(),
     }
 }

@@ -105,5 +105,6 @@ pub fn catalog_entry() -> CatalogEntry {
         ],
         formula_tex: r"A_{ij} = \frac{\mathrm{ReLU}(q_i)\cdot\mathrm{ReLU}(k_j)\,\cos\!\big(\tfrac{\pi}{2}\tfrac{i-j}{N}\big)}{\max\big(\sum_{l \in \mathcal{S}_i} \mathrm{ReLU}(q_i)\cdot\mathrm{ReLU}(k_l)\cos(\tfrac{\pi}{2}\tfrac{i-l}{N}),\ \varepsilon\big)}",
         confirmed: true,
+        constraints: Vec::new(),
     }
 }

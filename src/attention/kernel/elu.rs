@@ -27,8 +27,11 @@ pub(crate) fn default_eps() -> f64 {
     1e-6
 }
 
-/// Accepted normaliser offsets.
-pub const EPS: Range = Range { min: 0.0, max: 1.0 };
+/// Accepted normaliser offsets: positive, since ε = 0 makes a query with no feature mass 0/0.
+pub const EPS: Range = Range {
+    min: 1e-12,
+    max: 1.0,
+};
 
 impl LinearEluParams {
     pub(crate) fn validate(&self) -> Result<()> {
@@ -97,5 +100,6 @@ pub fn catalog_entry() -> CatalogEntry {
         ],
         formula_tex: r"A_{ij} = \frac{\phi(q_i)\cdot\phi(k_j)}{\sum_{l \in \mathcal{S}_i} \phi(q_i)\cdot\phi(k_l) + \varepsilon},\quad \phi(x) = \mathrm{elu}(x) + 1",
         confirmed: true,
+        constraints: Vec::new(),
     }
 }

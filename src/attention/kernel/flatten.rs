@@ -203,6 +203,7 @@ pub fn catalog_entry() -> CatalogEntry {
             crate::catalog::ParamSchema {
                 kind: "integer",
                 default_note: Some("off (no conv term)"),
+                rules: vec![crate::catalog::ParamRule::Odd],
                 ..DWC_KERNEL.number(
                     "dwc_kernel",
                     None,
@@ -221,6 +222,7 @@ pub fn catalog_entry() -> CatalogEntry {
             crate::catalog::ParamSchema {
                 kind: "integer",
                 default: serde_json::Value::from(0),
+                rules: vec![crate::catalog::ParamRule::BelowDv],
                 ..crate::attention::gated::hgrn::CHANNEL.number(
                     "channel",
                     Some(0.0),
@@ -231,5 +233,6 @@ pub fn catalog_entry() -> CatalogEntry {
         ],
         formula_tex: r"\phi_p(x) = \|\tilde x\|\,\frac{\tilde x^{\circ p}}{\|\tilde x^{\circ p}\|},\ \ \tilde x = \frac{\mathrm{ReLU}(x) + 10^{-6}}{\sigma},\quad A = \mathrm{rownorm}\big(\phi_p(Q)\phi_p(K)^\top\big)",
         confirmed: true,
+        constraints: Vec::new(),
     }
 }

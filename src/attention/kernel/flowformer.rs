@@ -220,5 +220,6 @@ pub fn catalog_entry() -> CatalogEntry {
         )],
         formula_tex: r"A_{ij} = a_i\, I_i\, \big(\sigma(q_i)\cdot\sigma(k_j)\big)\, c_j,\quad c = N\,\mathrm{softmax}(\hat O),\ a = \mathrm{sigmoid}(\hat I)",
         confirmed: true,
+        constraints: Vec::new(),
     }
 }

@@ -213,7 +213,7 @@ pub fn catalog_entry() -> CatalogEntry {
             },
             ParamSchema {
                 name: "bias",
-                kind: "matrix",
+                kind: "vector",
                 default_note: Some("zero (d')"),
                 description: "the affine map's b, d' values",
                 ..Default::default()
@@ -238,5 +238,6 @@ pub fn catalog_entry() -> CatalogEntry {
         ],
         formula_tex: r"\phi(x) = \big[e^{Wx + b},\ e^{-(Wx + b)}\big],\quad A = \mathrm{rownorm}\big(\phi(Q)\phi(K)^\top\big)",
         confirmed: false,
+        constraints: Vec::new(),
     }
 }

@@ -210,6 +210,7 @@ pub fn forward(p: &MhlaParams, qkv: &Qkv, causal: bool, want: bool) -> Result<At
 pub fn catalog_entry() -> CatalogEntry {
     let mut blocks = BLOCKS.number("blocks", Some(4.0), false, "token blocks B ≤ n");
     blocks.kind = "integer";
+    blocks.rules = vec![crate::catalog::ParamRule::AtMostN];
     blocks.default = serde_json::Value::from(4);
     blocks.default_note = Some("the size of mixing when it is given");
     CatalogEntry {
@@ -248,5 +249,6 @@ pub fn catalog_entry() -> CatalogEntry {
         ],
         formula_tex: r"A_{ij} = \frac{\mathcal{M}_{b(i)b(j)}\,\phi(q_i)\cdot\phi(k_j)}{\sum_{l \in \mathcal{S}_i} \mathcal{M}_{b(i)b(l)}\,\phi(q_i)\cdot\phi(k_l) + \varepsilon},\quad \phi = \mathrm{elu} + 1",
         confirmed: false,
+        constraints: Vec::new(),
     }
 }

@@ -282,6 +282,7 @@ pub fn chunk_size_schema() -> crate::catalog::ParamSchema {
         log_scale: true,
         required: false,
         description: "tokens per chunk of the chunkwise form (the output does not depend on it)",
+        rules: Vec::new(),
     }
 }
 

@@ -241,6 +241,7 @@ pub fn catalog_entry() -> CatalogEntry {
                 log_scale: false,
                 required: false,
                 description: "seed of the orthogonal random projection",
+                rules: Vec::new(),
             },
             ParamSchema {
                 name: "projection",
@@ -252,6 +253,7 @@ pub fn catalog_entry() -> CatalogEntry {
                 log_scale: false,
                 required: false,
                 description: "an explicit projection W, features × d_k",
+                rules: Vec::new(),
             },
             ParamSchema {
                 name: "hyperbolic",
@@ -263,6 +265,7 @@ pub fn catalog_entry() -> CatalogEntry {
                 log_scale: false,
                 required: false,
                 description: "± features (2m of them): lower variance",
+                rules: Vec::new(),
             },
             DELTA.number(
                 "delta",
@@ -274,5 +277,6 @@ pub fn catalog_entry() -> CatalogEntry {
         ],
         formula_tex: r"A_{ij} = \frac{\phi(q_i)\cdot\phi(k_j)}{\sum_{l \in \mathcal{S}_i} \phi(q_i)\cdot\phi(k_l)},\quad \phi(x) = \tfrac{1}{\sqrt{m}}\exp\!\big(W x' - \tfrac{\|x'\|^2}{2}\big),\ x' = x\, d^{-1/4}",
         confirmed: true,
+        constraints: Vec::new(),
     }
 }

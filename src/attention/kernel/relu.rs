@@ -93,5 +93,6 @@ pub fn catalog_entry() -> CatalogEntry {
         ],
         formula_tex: r"A_{ij} = \frac{\phi(q_i)\cdot\phi(k_j)}{\sum_{l \in \mathcal{S}_i} \phi(q_i)\cdot\phi(k_l) + \varepsilon},\quad \phi(x) = \max(x, 0) + \delta",
         confirmed: true,
+        constraints: Vec::new(),
     }
 }

@@ -169,6 +169,9 @@ fn card(
         params,
         formula_tex,
         confirmed: true,
+        constraints: vec![
+            "second-order features: the feature dimension (about d_k²/2 + d_k + 1) must be at most 4096, so d_k ≤ 64 at most",
+        ],
     }
 }
 

@@ -170,6 +170,7 @@ pub fn rala_catalog_entry() -> CatalogEntry {
 pub fn nalaformer_catalog_entry() -> CatalogEntry {
     vision(CatalogEntry {
         name: "nalaformer",
+        constraints: vec!["with RoPE (the workload's rope or the variant's), d_k must be even"],
         title: "NaLaFormer (1-D adaptation)",
         idea: "Give the query norm back its role: each query's features are raised to a power \
                set by its norm, so long queries make spiky rows (1-D adaptation).",

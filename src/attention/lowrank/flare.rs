@@ -223,5 +223,6 @@ pub fn catalog_entry() -> CatalogEntry {
         ],
         formula_tex: r"A = \mathrm{softmax}_{\text{row}}(s\,K L^\top)\ \mathrm{softmax}_{\text{row}}(s\,L K^\top)",
         confirmed: false,
+        constraints: Vec::new(),
     }
 }

@@ -154,5 +154,6 @@ pub fn catalog_entry() -> CatalogEntry {
         ],
         formula_tex: r"A = \mathrm{softmax}\!\Big(\frac{Q (E K)^\top}{\sqrt{d}}\Big) F,\quad E = F \in \mathbb{R}^{k \times N}",
         confirmed: true,
+        constraints: Vec::new(),
     }
 }

@@ -156,6 +156,7 @@ pub fn forward(p: &NystromParams, qkv: &Qkv, want_attention: bool) -> Result<Att
 pub fn catalog_entry() -> CatalogEntry {
     let mut landmarks = LANDMARKS.number("landmarks", Some(8.0), true, "landmarks m ≤ n");
     landmarks.kind = "integer";
+    landmarks.rules = vec![crate::catalog::ParamRule::AtMostN];
     landmarks.default = serde_json::Value::from(8);
     let mut iterations = ITERATIONS.number("iterations", Some(6.0), false, "pseudo-inverse steps");
     iterations.kind = "integer";
@@ -196,5 +197,6 @@ pub fn catalog_entry() -> CatalogEntry {
         ],
         formula_tex: r"A = \mathrm{softmax}\!\Big(\frac{Q \tilde K^\top}{\sqrt d}\Big)\, \tilde A^{+}\, \mathrm{softmax}\!\Big(\frac{\tilde Q K^\top}{\sqrt d}\Big),\quad \tilde A = \mathrm{softmax}\!\Big(\frac{\tilde Q \tilde K^\top}{\sqrt d}\Big)",
         confirmed: true,
+        constraints: Vec::new(),
     }
 }
