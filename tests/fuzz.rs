@@ -1,0 +1,482 @@
+//! The fuzz and property harness: requests generated from the catalog (valid, boundary, mutated,
+//! extreme numerics) for `evaluate` and the ICL API, held to one oracle — no panic, no case past
+//! its time budget, and either a response whose every number is finite (non-finite values only
+//! where the contract flags them) with each unflagged row of a row-normalised map summing to 1,
+//! or a typed error naming a field.
+//!
+//! The quick slice (2 400 cases) runs in the test command; the long run is one command:
+//! `ATTNSCOPE_FUZZ_CASES=100000 ATTNSCOPE_FUZZ_SEED=7 cargo test --release --test fuzz -- --nocapture`.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use attnscope::attention::VariantSpec;
+use attnscope::catalog::{CatalogEntry, ParamRule};
+use attnscope::{Error, Request};
+use rand_chacha::ChaCha8Rng;
+use rand_core::{RngCore, SeedableRng};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// A case slower than this is a hang (the quick slice's requests are all small).
+const BUDGET: Duration = Duration::from_secs(20);
+
+struct Gen(ChaCha8Rng);
+
+impl Gen {
+    fn unit(&mut self) -> f64 {
+        (self.0.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.0.next_u64() % n as u64) as usize
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// A value of one catalogued numeric parameter: at a bound, or inside the range (log-uniform
+/// where the slider is), following its rules.
+fn param_value(
+    g: &mut Gen,
+    p: &attnscope::catalog::ParamSchema,
+    n: usize,
+    d_v: usize,
+) -> Option<Value> {
+    let (lo, hi) = (p.min?, p.max?);
+    let integer = p.kind == "integer";
+    let mut x = match g.below(5) {
+        0 => lo,
+        1 => hi,
+        _ if p.log_scale && lo > 0.0 => (lo.ln() + g.unit() * (hi.ln() - lo.ln())).exp(),
+        _ => lo + g.unit() * (hi - lo),
+    };
+    if integer {
+        x = x.round().clamp(lo.ceil(), hi.floor());
+        // Integer ranges can be huge (hashes ≤ 4096): keep the quick slice quick.
+        x = x.min(lo.max(64.0));
+        // The bounds by n and d_v first, then the shape rules within them.
+        for rule in &p.rules {
+            match rule {
+                ParamRule::AtMostN => x = x.min(n as f64).max(lo),
+                ParamRule::BelowDv => x = x.min(d_v as f64 - 1.0).max(lo),
+                _ => {}
+            }
+        }
+        for rule in &p.rules {
+            match rule {
+                ParamRule::Odd if (x as u64).is_multiple_of(2) => x = (x - 1.0).max(1.0),
+                ParamRule::PowerOfTwo => x = 2f64.powi((x.log2().floor() as i32).max(0)),
+                _ => {}
+            }
+        }
+        return Some(json!(x as u64));
+    }
+    Some(json!(x))
+}
+
+fn variant(g: &mut Gen, card: &CatalogEntry, n: usize, d_v: usize) -> Value {
+    let mut v = Map::new();
+    v.insert("name".into(), json!(card.name));
+    for p in &card.params {
+        if !p.required && g.chance(0.5) {
+            continue; // the default
+        }
+        let value = match p.kind {
+            "number" | "integer" => param_value(g, p, n, d_v),
+            "boolean" => Some(json!(g.chance(0.5))),
+            _ => None,
+        };
+        if let Some(value) = value {
+            v.insert(p.name.into(), value);
+        }
+    }
+    Value::Object(v)
+}
+
+/// Seeded workloads, or given arrays with extreme magnitudes, zeros and negative zeros.
+fn workload(g: &mut Gen, n: usize, d_k: usize, d_v: usize) -> Value {
+    let seed = g.0.next_u64() % 1000;
+    let rope = g.chance(0.2);
+    match g.below(7) {
+        0 => {
+            json!({"kind": "gaussian", "n": n, "d_k": d_k, "d_v": d_v, "seed": seed, "rope": rope})
+        }
+        1 => json!({"kind": "clustered", "n": n, "d_k": d_k, "d_v": d_v, "seed": seed,
+                    "clusters": 1 + g.below(4), "spread": g.unit() * 8.0}),
+        2 => json!({"kind": "local", "n": n, "d_k": d_k, "d_v": d_v, "seed": seed}),
+        3 => {
+            json!({"kind": "copy", "n": n, "d_k": d_k, "d_v": d_v, "seed": seed, "period": 1 + g.below(8)})
+        }
+        4 => {
+            json!({"kind": "recall", "n": n, "d_k": d_k, "d_v": d_v, "seed": seed, "pairs": 1 + g.below(4)})
+        }
+        _ => {
+            let scale = 10f64.powi(g.below(61) as i32 - 30);
+            let mut rows = |cols: usize| -> Vec<Vec<f64>> {
+                (0..n)
+                    .map(|_| {
+                        (0..cols)
+                            .map(|_| match g.below(8) {
+                                0 => 0.0,
+                                1 => -0.0,
+                                _ => scale * (2.0 * g.unit() - 1.0),
+                            })
+                            .collect()
+                    })
+                    .collect()
+            };
+            let (q, k, v) = (rows(d_k), rows(d_k), rows(d_v));
+            json!({"kind": "given", "q": q, "k": k, "v": v, "rope": rope})
+        }
+    }
+}
+
+fn valid_request(g: &mut Gen, catalog: &[CatalogEntry]) -> Value {
+    let card = g.pick(catalog);
+    let n = *g.pick(&[1, 2, 3, 5, 8, 13, 20, 32, 48]);
+    let (d_k, d_v) = (1 + g.below(12), 1 + g.below(8));
+    let causal = match (card.supports.causal, card.supports.non_causal) {
+        (true, true) => g.chance(0.5),
+        (causal, _) => causal,
+    };
+    let outputs: Vec<&str> = ["output", "attention", "stats"]
+        .into_iter()
+        .filter(|_| g.chance(0.6))
+        .collect();
+    let mut r = json!({
+        "variant": variant(g, card, n, d_v), "causal": causal,
+        "workload": workload(g, n, d_k, d_v), "backend": "cpu",
+    });
+    if !outputs.is_empty() {
+        r["outputs"] = json!(outputs);
+    }
+    if g.chance(0.3) {
+        r["compare_to"] = json!("softmax");
+    }
+    r
+}
+
+/// One structural change: a field removed, an unknown field, a wrong type, an out-of-range size.
+fn mutate(g: &mut Gen, mut r: Value) -> Value {
+    let target = if g.chance(0.5) { "variant" } else { "workload" };
+    let object = r[target].as_object_mut().unwrap();
+    let keys: Vec<String> = object.keys().cloned().collect();
+    let key = g.pick(&keys).clone();
+    match g.below(5) {
+        0 => {
+            object.remove(&key);
+        }
+        1 => {
+            object.insert("temprature".into(), json!(1));
+        }
+        2 => {
+            object.insert(key, json!("text"));
+        }
+        3 => {
+            object.insert(key, json!(-1e300));
+        }
+        _ => {
+            object.insert(key, json!([[1.0, f64::MAX], []]));
+        }
+    }
+    r
+}
+
+/// [`nulls`] of a response's JSON.
+fn null_paths(response: &impl serde::Serialize, allowed: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    nulls(
+        &serde_json::to_value(response).unwrap(),
+        "",
+        allowed,
+        &mut out,
+    );
+    out
+}
+
+/// Paths of nulls where the contract promises a number (a non-finite value written as null).
+fn nulls(value: &Value, path: &str, allowed: &[&str], out: &mut Vec<String>) {
+    match value {
+        Value::Null => {
+            let key = path.rsplit('.').next().unwrap_or("");
+            if !allowed.contains(&key) {
+                out.push(path.to_owned());
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let at = format!("{path}[{i}]");
+                match item {
+                    Value::Null => out.push(at),
+                    _ => nulls(item, &at, allowed, out),
+                }
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                nulls(v, &format!("{path}.{k}"), allowed, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+const EVAL_NULLABLE: &[&str] = &[
+    "backend_note",
+    "spectral_gap",
+    "spectral_gap_note",
+    "kv_state",
+    "vs_softmax",
+    "state_trace",
+    "output",
+    "attention",
+    "stats",
+    "scale",
+];
+
+/// The oracle on one evaluated request; `Err` says what broke the contract.
+fn check_eval(
+    request: &Value,
+    outcome: std::result::Result<attnscope::Response, Error>,
+) -> Result<&'static str, String> {
+    let response = match outcome {
+        Err(e) => return error_outcome(&e),
+        Ok(response) => response,
+    };
+    let bad = null_paths(&response, EVAL_NULLABLE);
+    if !bad.is_empty() {
+        return Err(format!("non-finite values written as null at {bad:?}"));
+    }
+    // Every row of a row-normalised A that does not sum to 1 is flagged.
+    if let (Some(a), Some(stats)) = (&response.attention, &response.stats) {
+        let card = VariantSpec::catalog()
+            .into_iter()
+            .find(|c| c.name == response.variant.name())
+            .unwrap();
+        let rope = request["workload"]["rope"].as_bool().unwrap_or(false)
+            || request["workload"]["kind"] == "local";
+        if card.row_normalized && !rope && card.name != "flatten" {
+            let mask = response
+                .variant
+                .mask(request["causal"].as_bool().unwrap_or(false));
+            for i in 0..a.rows() {
+                let sum: f64 = a.row(i)[mask.keys(i, a.cols())]
+                    .iter()
+                    .map(|&x| f64::from(x))
+                    .sum();
+                if (sum - 1.0).abs() > 1e-3 && !stats.unnormalized_rows.contains(&i) {
+                    return Err(format!("row {i} sums to {sum}, unflagged"));
+                }
+            }
+        }
+    }
+    Ok("ok")
+}
+
+/// The error side of the oracle: a typed error naming its field passes (counted by class); a
+/// numerical failure, or an error naming nothing for text that is JSON, does not.
+fn error_outcome(e: &Error) -> Result<&'static str, String> {
+    match e {
+        Error::Numerical { field, message } => {
+            Err(format!("untyped numerical failure at {field}: {message}"))
+        }
+        // Only text that is not JSON at all has no field to name.
+        e if e.field().is_empty() && !e.message().starts_with("not valid JSON") => {
+            Err(format!("an error naming no field: {e}"))
+        }
+        e => Ok(error_kind(e)),
+    }
+}
+
+/// The class of a typed error, for the counts.
+fn error_kind(e: &Error) -> &'static str {
+    match e {
+        Error::Invalid { .. } => "err invalid",
+        Error::Shape { .. } => "err shape",
+        Error::Limit { .. } => "err limit",
+        Error::NonFinite { .. } => "err nonfinite",
+        Error::Overflow { .. } => "err overflow",
+        _ => "err other",
+    }
+}
+
+/// Runs `f` on its own thread within [`BUDGET`]; a panic or a timeout is an `Err`. (Native
+/// only: the thread is what lets a hung case be reported instead of hanging the suite.)
+#[allow(clippy::disallowed_methods)]
+fn guarded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+        let _ = tx.send(result);
+    });
+    match rx.recv_timeout(BUDGET) {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(_)) => Err("panicked".into()),
+        Err(_) => Err(format!("no answer within {BUDGET:?}")),
+    }
+}
+
+fn icl_request(g: &mut Gen) -> Value {
+    let d = 1 + g.below(8);
+    let n = 1 + g.below(24);
+    let mut learners = Vec::new();
+    for _ in 0..1 + g.below(3) {
+        let eta = match g.below(3) {
+            0 => json!("optimal"),
+            1 => json!(10f64.powi(g.below(7) as i32 - 3)),
+            _ => json!(1000.0),
+        };
+        learners.push(match g.below(5) {
+            0 => json!({"name": "gd", "steps": 1 + g.below(64), "eta": eta}),
+            1 => json!({"name": "ridge", "lambda": g.unit() * 4.0}),
+            2 => json!({"name": "ols"}),
+            3 => json!({"name": "averaging"}),
+            _ => json!({"name": "knn", "k": 1 + g.below(n)}),
+        });
+    }
+    let mut r = json!({"d": d, "n": n, "tasks": 1 + g.below(200), "seed": g.below(100),
+                       "noise": g.unit(), "learners": learners});
+    if g.chance(0.3) {
+        r["trajectory"] = json!({"steps": 1 + g.below(40), "eta": 10f64.powi(g.below(6) as i32 - 2),
+                                 "gd_pp": {"gamma": g.unit() * 3.0}});
+        r["d"] = json!(2);
+    }
+    if g.chance(0.15) {
+        let p = 1 + g.below(16);
+        r["ar"] = json!({"p": p, "histories": [p + 1 + g.below(20)], "series": 1 + g.below(3)});
+    }
+    r
+}
+
+const ICL_NULLABLE: &[&str] = &[
+    "risk_closed_form",
+    "risk_closed_form_se",
+    "closed_form_note",
+    "closed_form_at_lengths",
+    "diverged_at",
+    "gd_diverged_at",
+    "ridge_lambda",
+];
+
+fn check_icl(
+    outcome: attnscope::Result<attnscope::icl::IclResponse>,
+) -> Result<&'static str, String> {
+    let response = match outcome {
+        Err(e) => return error_outcome(&e),
+        Ok(r) => r,
+    };
+    let mut bad = null_paths(&response, ICL_NULLABLE);
+    // A diverged learner's risk is infinite and says so.
+    bad.retain(|path| {
+        let Some(rest) = path.strip_prefix(".learners[") else {
+            return true;
+        };
+        let i: usize = rest.split(']').next().unwrap().parse().unwrap();
+        !(response.learners[i].diverged_tasks > 0
+            && (path.ends_with(".risk") || path.ends_with(".risk_se")))
+    });
+    if bad.is_empty() {
+        Ok("ok")
+    } else {
+        Err(format!("nulls at {bad:?}"))
+    }
+}
+
+fn cases() -> usize {
+    std::env::var("ATTNSCOPE_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_400)
+}
+
+fn seed() -> u64 {
+    std::env::var("ATTNSCOPE_FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+}
+
+#[test]
+fn generated_requests_keep_the_contract() {
+    let catalog = VariantSpec::catalog();
+    let mut g = Gen(ChaCha8Rng::seed_from_u64(seed()));
+    let total = cases();
+    let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut failures = Vec::new();
+    for case in 0..total {
+        let class = match case % 8 {
+            0..=4 => "eval valid",
+            5 => "eval mutated",
+            6 => "eval text",
+            _ => "icl",
+        };
+        let outcome = match class {
+            "icl" => {
+                let request = icl_request(&mut g);
+                let text = request.to_string();
+                guarded(move || {
+                    let parsed = attnscope::icl::IclRequest::from_value(request);
+                    check_icl(parsed.and_then(|r| attnscope::icl::evaluate(&r)))
+                })
+                .and_then(|r| r)
+                .map_err(|e| format!("{e}\n  request: {text}"))
+            }
+            _ => {
+                let mut request = valid_request(&mut g, &catalog);
+                if class == "eval mutated" {
+                    request = mutate(&mut g, request);
+                }
+                let mut text = request.to_string();
+                if class == "eval text" {
+                    // A duplicated key, or the JSON cut short.
+                    text = match g.below(2) {
+                        0 => text
+                            .replacen(
+                                "{\"backend\"",
+                                "{\"causal\": true, \"causal\": false, \"backend\"",
+                                1,
+                            )
+                            .replacen("\"backend\"", "\"seed\": 1, \"seed\": 2, \"backend\"", 1),
+                        _ => text[..text.len() / 2].to_owned(),
+                    };
+                }
+                let shown = text.clone();
+                guarded(move || {
+                    let outcome = Request::from_json_str(&text).and_then(|r| {
+                        pollster::block_on(attnscope::evaluate(&r, Err("fuzz: the CPU path")))
+                    });
+                    check_eval(&request, outcome)
+                })
+                .and_then(|r| r)
+                .map_err(|e| format!("{e}\n  request: {shown}"))
+            }
+        };
+        match outcome {
+            Ok(kind) => *counts.entry((class, kind)).or_default() += 1,
+            Err(why) => {
+                *counts.entry((class, "FAILED")).or_default() += 1;
+                failures.push(why);
+            }
+        }
+    }
+    println!("fuzz: seed {}, {total} cases", seed());
+    for ((class, outcome), count) in &counts {
+        println!("  {class:14} {outcome:12} {count}");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {total} cases broke the contract; the first ones:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(8)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
