@@ -16,7 +16,7 @@ export const PRESETS: readonly Preset[] = [
     id: 'start',
     title: 'Start here',
     caption:
-      'Look at how sharp each row is: softmax can put most of a query’s weight on a few keys, while the linear maps (elu+1, Performer, Based) may spread it over many — hover a row to see its profile for every variant below the grid. The entropy badge measures that spread (higher means flatter), and the log colour scale shows the small weights that the linear scale paints dark.',
+      'Keys sit around four centres: look for the vertical stripes where a softmax row puts its weight on one cluster’s keys, and for how evenly each linear map (elu+1, Performer, Based) spreads the same row — hover a row to see its profile for every variant below the grid. The normalised entropy badge measures that spread (1 = perfectly even), and the error vs softmax says how far each map is from the first one.',
     state: DEFAULT_VIEW,
   },
   {

@@ -1,7 +1,10 @@
 // Checks a view's workload against the workload registry (the core's kinds, ranges and limits), dropping and reporting what it rejects.
 import { checkExtra, kindWithExtra, workloadInfo } from '../lib/workloadSpecs';
 import type { Range, WorkloadSpecs } from '../lib/workloads';
-import { DEFAULT_WORKLOAD, type ViewState, type WorkloadState } from './view';
+import { DEFAULT_VIEW, type ViewState, type WorkloadState } from './view';
+
+/** A dropped field falls back to the default view's value. */
+const DEFAULT = DEFAULT_VIEW.workload;
 
 /** A size in range, or the default view's value with a problem; null (an empty box, d_v = d_k) stays null. */
 function within(name: string, v: number | null, range: Range, fallback: number | null, problems: string[]): number | null {
@@ -19,15 +22,15 @@ export function resolveWorkload(s: ViewState, specs: WorkloadSpecs): { state: Vi
   const w: WorkloadState = { ...s.workload, extras: {} };
   let info = workloadInfo(specs, w.kind);
   if (!info) {
-    info = workloadInfo(specs, DEFAULT_WORKLOAD.kind) ?? specs.kinds[0]!;
+    info = workloadInfo(specs, DEFAULT.kind) ?? specs.kinds[0]!;
     problems.push(`dropped w="${w.kind}": the engine offers ${specs.kinds.map((k) => k.kind).join(', ')}`);
     w.kind = info.kind;
   }
   const { limits } = specs;
-  w.n = within('n', w.n, limits.n, DEFAULT_WORKLOAD.n, problems);
-  w.d_k = within('d_k', w.d_k, limits.d_k, DEFAULT_WORKLOAD.d_k, problems);
-  w.d_v = within('d_v', w.d_v, limits.d_v, DEFAULT_WORKLOAD.d_v, problems);
-  w.seed = within('seed', w.seed, limits.seed, DEFAULT_WORKLOAD.seed, problems);
+  w.n = within('n', w.n, limits.n, DEFAULT.n, problems);
+  w.d_k = within('d_k', w.d_k, limits.d_k, DEFAULT.d_k, problems);
+  w.d_v = within('d_v', w.d_v, limits.d_v, DEFAULT.d_v, problems);
+  w.seed = within('seed', w.seed, limits.seed, DEFAULT.seed, problems);
   for (const [name, v] of Object.entries(s.workload.extras)) {
     const spec = info.extras.find((e) => e.name === name);
     const err = spec ? checkExtra(spec, v) : null;

@@ -48,6 +48,7 @@ export type ViewState = {
 /** At most this many maps at once. */
 export const MAX_VARIANTS = 12;
 
+/** The base of every preset's workload, and what a dropped field of the URL falls back to. */
 export const DEFAULT_WORKLOAD: WorkloadState = {
   kind: 'gaussian',
   n: 64,
@@ -59,7 +60,10 @@ export const DEFAULT_WORKLOAD: WorkloadState = {
   extras: {},
 };
 
-/** The first view: softmax next to three linear variants on 64 gaussian tokens. */
+/**
+ * The first view: softmax next to three linear variants on 128 clustered tokens, where softmax rows pick one
+ * cluster's keys (sharp stripes) and the linear maps spread them (on iid gaussian tokens every map looked dark).
+ */
 export const DEFAULT_VIEW: ViewState = {
   variants: [
     { name: 'softmax', params: {} },
@@ -67,7 +71,7 @@ export const DEFAULT_VIEW: ViewState = {
     { name: 'performer', params: {} },
     { name: 'based', params: {} },
   ],
-  workload: DEFAULT_WORKLOAD,
+  workload: { ...DEFAULT_WORKLOAD, kind: 'clustered', n: 128 },
   row: null,
   locked: false,
   scale: 'linear',

@@ -10,12 +10,12 @@ useSite({ webgpu: false }, (site) => ({ page, errors } = site));
 
 describe('AttnScope without WebGPU', () => {
   it('computes every map on the CPU and explains why in the banner', async () => {
-    await waitForMaps(page, 4, '"n":64', 120_000);
+    await waitForMaps(page, 4, '"n":128', 120_000);
     for (const i of [0, 1, 2, 3]) {
       expect(await page.getAttribute(`[data-testid="badge-${i}-backend"]`, 'data-value')).toBe('cpu');
     }
     const ms = Number(await page.getAttribute('[data-testid="compute-time"]', 'data-value'));
-    console.log(`CPU path: 4 maps at n = 64 in ${ms.toFixed(0)} ms`);
+    console.log(`CPU path: 4 maps at n = 128 in ${ms.toFixed(0)} ms`);
     expect(await page.getAttribute('[data-testid="device-line"]', 'data-gpu')).toBe('false');
     const banner = await page.getAttribute('[data-testid="banner"]', 'role');
     expect(banner).toBe('status');

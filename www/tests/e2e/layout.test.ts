@@ -75,7 +75,7 @@ async function openTab(tab: (typeof TABS)[number]): Promise<void> {
 describe('layout at every size', () => {
   it('on a phone: one map per row and the settings folded in a collapsible panel', async () => {
     mkdirSync(SHOTS, { recursive: true });
-    await waitForMaps(page, 4, '"n":64', DRAW_MS);
+    await waitForMaps(page, 4, '"n":128', DRAW_MS);
     expect(await page.$eval('[data-testid="controls"]', (d) => (d as HTMLDetailsElement).open)).toBe(false);
     const lefts = await page.$$eval('[data-testid^="card-"]', (cs) => cs.map((c) => Math.round(c.getBoundingClientRect().left)));
     expect(new Set(lefts).size).toBe(1);

@@ -78,31 +78,33 @@ describe('AttnScope Compare lab (built site)', () => {
   });
 
   it('draws the four default maps without any input, and their badges match the CLI', async () => {
-    await waitForMaps(page, 4, '"n":64', DRAW_MS);
+    await waitForMaps(page, 4, '"n":128', DRAW_MS);
     const variants = await page.$$eval('[data-testid^="card-"]', (els) => els.map((e) => e.getAttribute('data-variant')));
     expect(variants).toEqual(['softmax', 'linear_elu', 'performer', 'based']);
     for (const i of [0, 1, 2, 3]) {
       const size = await page.$eval(`[data-testid="map-${i}"] canvas`, (c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
-      expect(size).toEqual([64, 64]);
+      expect(size).toEqual([128, 128]);
       const backend = await attr(`[data-testid="badge-${i}-backend"]`, 'data-value');
       if (process.env.REQUIRE_GPU === '1') expect(backend).toBe('gpu');
       else expect(['gpu', 'cpu']).toContain(backend);
     }
-    expect(await page.evaluate(() => location.hash)).toBe('#v=softmax,linear_elu,performer,based&w=gaussian&n=64&d_k=16&seed=1&causal=0');
+    expect(await page.evaluate(() => location.hash)).toBe('#v=softmax,linear_elu,performer,based&w=clustered&n=128&d_k=16&seed=1&causal=0');
+    // The default view says what to look for, like every preset.
+    expect(await attrOf(page, '[data-testid="preset-caption"]', 'data-preset')).toBe('start');
     await page.screenshot({ path: resolve(RESULTS, 'default.png'), fullPage: true });
     await expectBadgesMatchCli([0, 1, 2, 3]);
   });
 
   it('hovering a row lights it in every map and draws the profile for every variant', async () => {
     const box = (await page.locator('[data-testid="map-2"] canvas').boundingBox())!;
-    await page.mouse.move(box.x + box.width / 2, box.y + (10.5 * box.height) / 64);
+    await page.mouse.move(box.x + box.width / 2, box.y + (10.5 * box.height) / 128);
     for (const i of [0, 1, 2, 3]) await expect.poll(() => attr(`[data-testid="map-${i}"]`, 'data-highlight-row')).toBe('10');
     expect(await attr('[data-testid="profile-chart"]', 'data-series')).toBe('4');
     expect(await page.textContent('[data-testid="profile-chart"] figcaption')).toContain('query i = 10');
     const paths = await page.$$eval('[data-testid="profile-chart"] path[data-series-id]', (ps) => ps.map((p) => p.getAttribute('d')?.length ?? 0));
     expect(paths).toHaveLength(4);
     expect(paths.every((n) => n > 50)).toBe(true);
-    await page.mouse.click(box.x + box.width / 2, box.y + (20.5 * box.height) / 64);
+    await page.mouse.click(box.x + box.width / 2, box.y + (20.5 * box.height) / 128);
     await page.mouse.move(0, 0);
     expect(await attr('[data-testid="map-0"]', 'data-locked')).toBe('true');
     expect(await attr('[data-testid="map-3"]', 'data-highlight-row')).toBe('20');
@@ -130,7 +132,7 @@ describe('AttnScope Compare lab (built site)', () => {
     expect(await page.evaluate(() => document.activeElement!.getAttribute('aria-valuetext'))).toMatch(/^query 2, key 1: −?\d/);
     expect(await page.textContent('[data-testid="readout-0"]')).toContain('key j = 1');
     await page.keyboard.press('End');
-    expect(await attr('[data-testid="map-3"]', 'data-cursor-col')).toBe('63');
+    expect(await attr('[data-testid="map-3"]', 'data-cursor-col')).toBe('127');
     await page.keyboard.press('Control+Home');
     expect([await attr('[data-testid="map-1"]', 'data-highlight-row'), await attr('[data-testid="map-1"]', 'data-cursor-col')]).toEqual(['0', '0']);
   });
@@ -140,7 +142,7 @@ describe('AttnScope Compare lab (built site)', () => {
     await page.click('[data-testid="selected-0"] summary');
     await page.fill('#p0-temperature', '0.5');
     await expect.poll(() => page.evaluate(() => location.hash)).toContain('v=softmax(temperature:0.5),');
-    await waitForMaps(page, 4, '"n":64', DRAW_MS);
+    await waitForMaps(page, 4, '"n":128', DRAW_MS);
     const after = await attr('[data-testid="badge-0-entropy"]', 'data-value');
     expect(Number(after)).toBeLessThan(Number(before)); // sharper rows
     expect((await pageRequests())[0]).toMatchObject({ variant: { name: 'softmax', temperature: 0.5 } });
@@ -162,7 +164,7 @@ describe('AttnScope Compare lab (built site)', () => {
     expect(text).toContain('data:image/png;base64,');
     // The file stands alone: the variant's name, the exact variant, the workload and seed, and a colour bar with its scale.
     expect(text).toMatch(/font-weight="700"[^>]*>[^<]+ — linear_elu<\/text>/);
-    expect(text).toContain('>workload: gaussian · n = 64 · d_k = 16 · seed 1</text>');
+    expect(text).toContain('>workload: clustered · n = 128 · d_k = 16 · seed 1</text>');
     expect(text).toContain('<linearGradient id="frame-colorbar"');
     expect(text).toContain('>attention weight A_ij, shared by every map · linear scale</text>');
     const png = await downloadOf('export-map-1-png');
@@ -178,7 +180,7 @@ describe('AttnScope Compare lab (built site)', () => {
     const json = JSON.parse((await downloadOf('export-json')).bytes.toString('utf8'));
     expect(json.format).toBe('attnscope-results');
     expect(json.results).toHaveLength(4);
-    expect(json.results[1].response.attention.data).toHaveLength(64);
+    expect(json.results[1].response.attention.data).toHaveLength(128);
     expect(json.results[1].request).toEqual((await pageRequests())[1]);
     const csv = (await downloadOf('export-csv')).bytes.toString('utf8').trimEnd().split('\r\n');
     expect(csv).toHaveLength(5);

@@ -20,7 +20,7 @@ const CATALOG = [entry('softmax', [num('temperature', 0.001, 1000)]), entry('per
 describe('serialize / parseHash round trip', () => {
   it('the default view is the empty hash and serialises to a readable one', () => {
     expect(parseHash('')).toEqual({ state: DEFAULT_VIEW, problems: [] });
-    expect(serialize(DEFAULT_VIEW)).toBe('#v=softmax,linear_elu,performer,based&w=gaussian&n=64&d_k=16&seed=1&causal=0');
+    expect(serialize(DEFAULT_VIEW)).toBe('#v=softmax,linear_elu,performer,based&w=clustered&n=128&d_k=16&seed=1&causal=0');
   });
 
   for (const p of PRESETS) {
@@ -80,7 +80,7 @@ describe('parseHash: strict and safe', () => {
   it('drops script tags and markup in variant names and values, reporting them', () => {
     const r = parseHash('#v=softmax,<script>alert(1)</script>,linear_elu&n=<img src=x onerror=alert(1)>');
     expect(r.state.variants.map((v) => v.name)).toEqual(['softmax', 'linear_elu']);
-    expect(r.state.workload.n).toBe(64);
+    expect(r.state.workload.n).toBe(128);
     expect(r.problems.length).toBeGreaterThanOrEqual(2);
     const enc = parseHash(`#v=${encodeURIComponent('<svg onload=alert(1)>')}`);
     expect(enc.state.variants).toEqual([]);
@@ -89,7 +89,7 @@ describe('parseHash: strict and safe', () => {
 
   it('rejects huge numbers, NaN, Infinity, fractions and negatives where they do not belong', () => {
     expect(problemsOf('#n=1e308')).toMatch(/n=.*whole number in 1..65536/);
-    expect(parseHash('#n=1e308').state.workload.n).toBe(64);
+    expect(parseHash('#n=1e308').state.workload.n).toBe(128);
     expect(problemsOf('#n=NaN')).toMatch(/dropped n="NaN"/);
     expect(problemsOf('#d_k=Infinity')).toMatch(/dropped d_k/);
     expect(problemsOf('#seed=-1')).toMatch(/dropped seed/);
@@ -111,7 +111,8 @@ describe('parseHash: strict and safe', () => {
     expect(problemsOf('#n=%E0%A4%A')).toMatch(/malformed percent-encoding/);
     expect(problemsOf('#v=softmax(temperature:1')).toMatch(/unbalanced/);
     expect(problemsOf('#v=softmax((a:1))')).toMatch(/unbalanced/);
-    expect(problemsOf('#clusters=3')).toMatch(/not a parameter of the gaussian workload/);
+    expect(problemsOf('#strength=3')).toMatch(/not a parameter of the clustered workload/);
+    expect(problemsOf('#w=gaussian&clusters=3')).toMatch(/not a parameter of the gaussian workload/);
     expect(problemsOf('#w=clustered&clusters=0')).toMatch(/clusters/);
   });
 
@@ -187,9 +188,9 @@ describe('the workload in the URL against the core catalog', () => {
     );
     expect(parseHash('#w=clustered&clusters=100', specs).problems.join()).toMatch(/clusters must be between 1 and 50/);
     const big = parseHash('#n=200&row=150', specs);
-    expect(big.state.workload.n).toBe(64);
+    expect(big.state.workload.n).toBe(128); // the default view's n
     expect(big.state.row).toBeNull();
-    expect(big.problems.join(' | ')).toMatch(/dropped n="200": expected a whole number in 1..128 \| dropped row="150": expected a whole number in 0..63/);
+    expect(big.problems.join(' | ')).toMatch(/dropped n="200": expected a whole number in 1..128 \| dropped row="150": expected a whole number in 0..127/);
   });
 
   it('reads without a registry and leaves the checks to resolveWorkload (the app, before the catalog arrives)', () => {
@@ -197,7 +198,7 @@ describe('the workload in the URL against the core catalog', () => {
     expect(read.problems).toEqual([]);
     expect(read.state.workload).toMatchObject({ kind: 'local', n: 70000, extras: { strength: 50, clusters: 3, foo: 2 } });
     const r = resolveWorkload(read.state, CORE_SPECS);
-    expect(r.state.workload).toMatchObject({ kind: 'local', n: 64, extras: {} });
+    expect(r.state.workload).toMatchObject({ kind: 'local', n: 128, extras: {} });
     const text = r.problems.join(' | ');
     expect(text).toMatch(/dropped n="70000": expected a whole number in 1..65536/);
     expect(text).toMatch(/strength must be between 0 and 10/);
@@ -211,7 +212,7 @@ describe('the workload in the URL against the core catalog', () => {
   it('drops a kind the core does not offer', () => {
     const specs = workloadSpecs(catalogWith((raw) => (raw.workloads = raw.workloads.filter((k) => k.kind !== 'copy'))));
     const r = parseHash('#w=copy&period=4', specs);
-    expect(r.state.workload.kind).toBe('gaussian');
+    expect(r.state.workload.kind).toBe('clustered'); // the default view's kind
     expect(r.problems.join(' | ')).toMatch(/dropped w="copy": the engine offers gaussian, clustered, local, recall, given/);
   });
 });
