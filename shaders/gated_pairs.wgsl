@@ -8,7 +8,7 @@
 //   0 params  uniform              GatedParams
 //   1 q       storage, read        [heads, n, d_k]
 //   2 k       storage, read        [heads, n, d_k]
-//   3 gamma   storage, read        [heads, n, d_k]  (gated_prep)
+//   3 gamma   storage, read        [heads, n, d_k, 3]  from gated_prep
 //   4 beta    storage, read        [heads, n]
 //   5 p       storage, read_write  [heads, n, chunk]
 //   6 l       storage, read_write  [heads, n, chunk]
@@ -38,6 +38,22 @@ struct GatedParams {
 @group(0) @binding(5) var<storage, read_write> p: array<f32>;
 @group(0) @binding(6) var<storage, read_write> l: array<f32>;
 
+// gamma holds three numbers per entry (gated_prep): the chunk-local prefix sum Γ, the sum since
+// the last large gate, and where that segment starts. A span Γ_a − Γ_b inside one segment is the
+// difference of the small segment sums (a −10⁴ gate before it no longer costs it its digits);
+// a span across a segment start holds a gate below −16 and decays below 1e-7, where the f32
+// difference of the large prefix sums is accurate enough.
+fn gamma_at(i: u32) -> f32 {
+    return gamma[3u * i];
+}
+
+fn gamma_span(a: u32, b: u32) -> f32 {
+    if gamma[3u * a + 2u] == gamma[3u * b + 2u] {
+        return gamma[3u * a + 1u] - gamma[3u * b + 1u];
+    }
+    return gamma[3u * a] - gamma[3u * b];
+}
+
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let index = gid.x + gid.y * GRID_X * WG;
@@ -56,12 +72,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
         let row_t = (head * params.n + t) * params.d_k;
         let row_s = (head * params.n + s) * params.d_k;
         for (var c = 0u; c < params.d_k; c++) {
-            let decay = exp(gamma[row_t + c] - gamma[row_s + c]);
+            let decay = exp(gamma_span(row_t + c, row_s + c));
             p_ts += q[row_t + c] * k[row_s + c] * decay;
         }
         if params.delta == 1u && rp < r {
             for (var c = 0u; c < params.d_k; c++) {
-                let decay = exp(gamma[row_t + c] - gamma[row_s + c]);
+                let decay = exp(gamma_span(row_t + c, row_s + c));
                 l_ts += k[row_t + c] * k[row_s + c] * decay;
             }
             l_ts *= beta[head * params.n + t];

@@ -12,7 +12,7 @@
 //   1 q       storage, read        [heads, n, d_k]
 //   2 k       storage, read        [heads, n, d_k]
 //   3 v       storage, read        [heads, n, d_v]
-//   4 gamma   storage, read        [heads, n, d_k]
+//   4 gamma   storage, read        [heads, n, d_k, 3]  from gated_prep
 //   5 p       storage, read        [heads, n, chunk]
 //   6 w       storage, read        [heads, n, d_k]   (delta rule only)
 //   7 u       storage, read        [heads, n, d_v]   (delta rule only; else v is read)
@@ -45,6 +45,22 @@ struct GatedParams {
 @group(0) @binding(6) var<storage, read> w: array<f32>;
 @group(0) @binding(7) var<storage, read> u: array<f32>;
 @group(0) @binding(8) var<storage, read_write> out: array<f32>;
+
+// gamma holds three numbers per entry (gated_prep): the chunk-local prefix sum Γ, the sum since
+// the last large gate, and where that segment starts. A span Γ_a − Γ_b inside one segment is the
+// difference of the small segment sums (a −10⁴ gate before it no longer costs it its digits);
+// a span across a segment start holds a gate below −16 and decays below 1e-7, where the f32
+// difference of the large prefix sums is accurate enough.
+fn gamma_at(i: u32) -> f32 {
+    return gamma[3u * i];
+}
+
+fn gamma_span(a: u32, b: u32) -> f32 {
+    if gamma[3u * a + 2u] == gamma[3u * b + 2u] {
+        return gamma[3u * a + 1u] - gamma[3u * b + 1u];
+    }
+    return gamma[3u * a] - gamma[3u * b];
+}
 
 var<workgroup> state: array<f32, MAX_D_K>;
 var<workgroup> corrected: array<f32, MAX_CHUNK>;
@@ -81,7 +97,7 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
             let t = head * params.n + start + r;
             var o = params.skip * v[t * params.d_v + j];
             for (var c = 0u; c < d_k; c++) {
-                o += q[t * d_k + c] * exp(gamma[t * d_k + c]) * state[c];
+                o += q[t * d_k + c] * exp(gamma_at(t * d_k + c)) * state[c];
             }
             for (var rp = 0u; rp <= r; rp++) {
                 o += p[t * params.chunk + rp] * corrected[rp];
@@ -92,11 +108,10 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
         // s ← e^{Γ_last} s + Σ_r (k_r ⊙ e^{Γ_last − Γ_r}) u'_r.
         let last = head * params.n + start + len - 1u;
         for (var c = lane; c < d_k; c += WG) {
-            let g_last = gamma[last * d_k + c];
-            var s = exp(g_last) * state[c];
+            var s = exp(gamma_at(last * d_k + c)) * state[c];
             for (var r = 0u; r < len; r++) {
                 let t = head * params.n + start + r;
-                s += k[t * d_k + c] * exp(g_last - gamma[t * d_k + c]) * corrected[r];
+                s += k[t * d_k + c] * exp(gamma_span(last * d_k + c, t * d_k + c)) * corrected[r];
             }
             state[c] = s;
         }

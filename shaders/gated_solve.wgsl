@@ -9,7 +9,7 @@
 //   0 params  uniform              GatedParams
 //   1 k       storage, read        [heads, n, d_k]
 //   2 v       storage, read        [heads, n, d_v]
-//   3 gamma   storage, read        [heads, n, d_k]
+//   3 gamma   storage, read        [heads, n, d_k, 3]  from gated_prep
 //   4 beta    storage, read        [heads, n]
 //   5 l       storage, read        [heads, n, chunk]  (gated_pairs)
 //   6 w       storage, read_write  [heads, n, d_k]
@@ -42,12 +42,28 @@ struct GatedParams {
 @group(0) @binding(6) var<storage, read_write> w: array<f32>;
 @group(0) @binding(7) var<storage, read_write> u: array<f32>;
 
+// gamma holds three numbers per entry (gated_prep): the chunk-local prefix sum Γ, the sum since
+// the last large gate, and where that segment starts. A span Γ_a − Γ_b inside one segment is the
+// difference of the small segment sums (a −10⁴ gate before it no longer costs it its digits);
+// a span across a segment start holds a gate below −16 and decays below 1e-7, where the f32
+// difference of the large prefix sums is accurate enough.
+fn gamma_at(i: u32) -> f32 {
+    return gamma[3u * i];
+}
+
+fn gamma_span(a: u32, b: u32) -> f32 {
+    if gamma[3u * a + 2u] == gamma[3u * b + 2u] {
+        return gamma[3u * a + 1u] - gamma[3u * b + 1u];
+    }
+    return gamma[3u * a] - gamma[3u * b];
+}
+
 // Right-hand side B[t, col] of the column `col`.
 fn rhs(head: u32, t: u32, col: u32) -> f32 {
     let b = beta[head * params.n + t];
     if col < params.d_k {
         let at = (head * params.n + t) * params.d_k + col;
-        return b * k[at] * exp(gamma[at]);
+        return b * k[at] * exp(gamma_at(at));
     }
     return b * v[(head * params.n + t) * params.d_v + (col - params.d_k)];
 }

@@ -7,7 +7,7 @@
 //   0 params  uniform              LoglinParams
 //   1 k       storage, read        [n, d_k]
 //   2 v       storage, read        [n, d_v]
-//   3 gamma   storage, read        [n]
+//   3 gamma   storage, read        [n, 3]  from gated_prep
 //   4 blocks  storage, read_write  [Σ_j blocks_at(j), d_k, d_v]  (level 1 first)
 //   5 totals  storage, read_write  [Σ_j blocks_at(j)]
 // Workgroup size: WG = 64. Dispatch: ceil(n_chunks · d_k · d_v / WG) workgroups (folded into y
@@ -39,6 +39,22 @@ struct LoglinParams {
 @group(0) @binding(4) var<storage, read_write> blocks: array<f32>;
 @group(0) @binding(5) var<storage, read_write> totals: array<f32>;
 
+// gamma holds three numbers per entry (gated_prep): the chunk-local prefix sum Γ, the sum since
+// the last large gate, and where that segment starts. A span Γ_a − Γ_b inside one segment is the
+// difference of the small segment sums (a −10⁴ gate before it no longer costs it its digits);
+// a span across a segment start holds a gate below −16 and decays below 1e-7, where the f32
+// difference of the large prefix sums is accurate enough.
+fn gamma_at(i: u32) -> f32 {
+    return gamma[3u * i];
+}
+
+fn gamma_span(a: u32, b: u32) -> f32 {
+    if gamma[3u * a + 2u] == gamma[3u * b + 2u] {
+        return gamma[3u * a + 1u] - gamma[3u * b + 1u];
+    }
+    return gamma[3u * a] - gamma[3u * b];
+}
+
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let index = gid.x + gid.y * GRID_X * WG;
@@ -51,13 +67,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let chunk = index / slice;
     let start = chunk * params.chunk;
     let end = min(start + params.chunk, params.n);
-    let last = gamma[end - 1u];
     var acc = 0.0;
     for (var s = start; s < end; s++) {
-        acc += k[s * params.d_k + a] * exp(last - gamma[s]) * v[s * params.d_v + b];
+        acc += k[s * params.d_k + a] * exp(gamma_span(end - 1u, s)) * v[s * params.d_v + b];
     }
     blocks[index] = acc;
     if a == 0u && b == 0u {
-        totals[chunk] = last;
+        totals[chunk] = gamma_at(end - 1u);
     }
 }

@@ -10,7 +10,7 @@
 //   0 params  uniform              LoglinParams
 //   1 q       storage, read        [n, d_k]
 //   2 v       storage, read        [n, d_v]
-//   3 gamma   storage, read        [n]
+//   3 gamma   storage, read        [n, 3]  from gated_prep
 //   4 lambda  storage, read        [n, levels]
 //   5 p       storage, read        [n, chunk]
 //   6 blocks  storage, read        [Σ_j blocks_at(j), d_k, d_v]
@@ -47,6 +47,22 @@ struct LoglinParams {
 @group(0) @binding(6) var<storage, read> blocks: array<f32>;
 @group(0) @binding(7) var<storage, read> totals: array<f32>;
 @group(0) @binding(8) var<storage, read_write> out: array<f32>;
+
+// gamma holds three numbers per entry (gated_prep): the chunk-local prefix sum Γ, the sum since
+// the last large gate, and where that segment starts. A span Γ_a − Γ_b inside one segment is the
+// difference of the small segment sums (a −10⁴ gate before it no longer costs it its digits);
+// a span across a segment start holds a gate below −16 and decays below 1e-7, where the f32
+// difference of the large prefix sums is accurate enough.
+fn gamma_at(i: u32) -> f32 {
+    return gamma[3u * i];
+}
+
+fn gamma_span(a: u32, b: u32) -> f32 {
+    if gamma[3u * a + 2u] == gamma[3u * b + 2u] {
+        return gamma[3u * a + 1u] - gamma[3u * b + 1u];
+    }
+    return gamma[3u * a] - gamma[3u * b];
+}
 
 // Blocks of chunk level j (1-based) hold 2^(j−1) chunks; level j has ceil(n_chunks / 2^(j−1))
 // of them, stored level after level.
@@ -89,7 +105,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
             for (var a = 0u; a < params.d_k; a++) {
                 read += q[t * params.d_k + a] * blocks[block * slice + a * params.d_v + b];
             }
-            o += lambda[t * params.levels + level] * exp(gamma[t] + gap) * read;
+            o += lambda[t * params.levels + level] * exp(gamma_at(t) + gap) * read;
         }
         gap += totals[block];
     }

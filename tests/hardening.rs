@@ -274,3 +274,52 @@ fn cli_survives_a_closed_stdout() {
         output.status
     );
 }
+
+/// Log-gates of −10⁴ beside −0.1 in one chunk: the GPU's spans keep their digits (compensated
+/// prefix sums; the repro gave 3.466248 for 3.464386).
+#[test]
+fn gpu_chunk_spans_survive_a_large_gate() {
+    let Some(ctx) = common::gpu::gpu() else {
+        return;
+    };
+    let ones = json!([[1.0], [1.0], [1.0], [1.0]]);
+    let workload = json!({"kind": "given", "q": ones, "k": ones, "v": ones});
+    let exact = 1.0 + (-0.1f64).exp() + (-0.2f64).exp() + (-0.3f64).exp(); // 3.464386
+    let gates = json!([[-10000.0], [-0.1], [-0.1], [-0.1]]);
+    for backend in ["gpu", "cpu"] {
+        let r = common::gpu::evaluate(
+            json!({"variant": {"name": "gla", "log_gates": gates, "scale": 1.0}, "causal": true,
+                   "workload": workload, "outputs": ["output"], "backend": backend}),
+            ctx,
+        );
+        let o = f64::from(r.output.unwrap().get(3, 0));
+        assert!(
+            (o - exact).abs() <= 1e-5 * exact,
+            "{backend}: {o} vs {exact}"
+        );
+    }
+}
+
+/// More query rows than one grid dimension holds (65 535): the softmax grid folds into y.
+#[test]
+fn gpu_softmax_rows_fold_past_one_grid_dimension() {
+    let Some(ctx) = common::gpu::gpu() else {
+        return;
+    };
+    let request = |backend: &str| {
+        json!({"variant": {"name": "sliding_window", "window": 3}, "causal": true,
+               "workload": {"kind": "gaussian", "n": 65_536, "d_k": 2, "d_v": 1, "seed": 4},
+               "outputs": ["output"], "backend": backend})
+    };
+    let gpu = common::gpu::evaluate(request("gpu"), ctx);
+    let cpu = eval(request("cpu")).unwrap();
+    common::assert_matrix_close(
+        "sliding window, n = 65 536",
+        gpu.output.as_ref().unwrap(),
+        cpu.output.as_ref().unwrap(),
+        common::Tolerance {
+            abs: 1e-5,
+            rel: 1e-4,
+        },
+    );
+}

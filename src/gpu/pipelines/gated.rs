@@ -68,9 +68,10 @@ fn buffer(ctx: &GpuContext, label: &str, rows: usize, cols: usize, data: Vec<f32
     upload_matrix(ctx, label, &m)
 }
 
-/// Bytes of the largest scratch buffer of a run: `P`, `L` (`n × C`), `W` (`n × d_k`), `U`, out.
+/// Bytes of the largest scratch buffer of a run: `P`, `L` (`n × C`), `W` (`n × d_k`), Γ (`n × 3 d_k`:
+/// with its segment sums and starts), `U`, out.
 pub fn scratch_bytes(n: usize, d_k: usize, d_v: usize, chunk: usize) -> u64 {
-    4 * (n * chunk.max(d_k).max(d_v)) as u64
+    4 * (n * chunk.max(3 * d_k).max(d_v)) as u64
 }
 
 /// Runs the stacked problems; returns the output `[heads · n, d_v]`.
@@ -102,7 +103,7 @@ async fn run_stacked(ctx: &GpuContext, s: Stacked) -> Result<(Matrix, Option<f64
         s.beta.unwrap_or_else(|| vec![1.0; rows]),
     );
     let v = upload_matrix(ctx, "v", &s.v);
-    let gamma = output_buffer(ctx, "gamma", rows * d_k);
+    let gamma = output_buffer(ctx, "gamma (Γ, segment sum, start)", 3 * rows * d_k);
     let p = output_buffer(ctx, "P", rows * chunk);
     let l = output_buffer(ctx, "L", rows * chunk);
     let (w, u) = if delta {

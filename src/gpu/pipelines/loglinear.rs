@@ -74,7 +74,7 @@ pub async fn run(
     let g = upload_matrix(ctx, "log-gates", &rows_matrix(&g_rows));
     let lambda = upload_matrix(ctx, "lambda", &rows_matrix(&s.lambda));
     let v_buf = upload_matrix(ctx, "v", &values);
-    let gamma = output_buffer(ctx, "gamma", n);
+    let gamma = output_buffer(ctx, "gamma (Γ, segment sum, start)", 3 * n);
     let p = output_buffer(ctx, "P", n * chunk);
     let blocks = output_buffer(ctx, "blocks", total_blocks * d_k * d_v);
     let totals = output_buffer(ctx, "totals", total_blocks);
