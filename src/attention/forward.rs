@@ -1,6 +1,8 @@
 //! The CPU reference's dispatch: which form of each variant computes `O` (and `A` when asked).
 
-use super::{fnet, kernel, lowrank, sampling::yoso, softmax, AttentionOutput, VariantSpec};
+use super::{
+    fnet, kernel, lowrank, sampling::yoso, softmax, softmax_fast, AttentionOutput, VariantSpec,
+};
 use crate::error::{Error, Result};
 use crate::workload::Qkv;
 
@@ -17,8 +19,15 @@ impl VariantSpec {
         if let Some((scale, mask)) = self.softmax_form(qkv, causal)? {
             let rotated = qkv.with_rope_applied();
             if !want_attention {
+                // Long sequences take the fast form (f32 blocked products); short ones the
+                // reference, which costs nothing there.
+                let output = if qkv.n() >= softmax_fast::FAST_FROM_N {
+                    softmax_fast::softmax_output_fast(&rotated, scale, mask)
+                } else {
+                    softmax::softmax_output(&rotated, scale, mask)
+                };
                 return Ok(AttentionOutput {
-                    output: softmax::softmax_output(&rotated, scale, mask),
+                    output,
                     attention: None,
                 });
             }
@@ -80,7 +89,11 @@ impl VariantSpec {
             }
         } else {
             AttentionOutput {
-                output: kernel::chunked(&s, &qkv.v, causal, s.chunk),
+                output: if qkv.n() >= softmax_fast::FAST_FROM_N {
+                    kernel::chunked_fast::chunked_fast(&s, &qkv.v, causal, s.chunk)
+                } else {
+                    kernel::chunked(&s, &qkv.v, causal, s.chunk)
+                },
                 attention: None,
             }
         };

@@ -16,6 +16,7 @@ mod registry;
 pub mod rope;
 pub mod sampling;
 pub mod softmax;
+pub mod softmax_fast;
 
 use crate::error::Result;
 use crate::tensor::Matrix;

@@ -4,6 +4,7 @@
 //! normaliser `z ∈ R^m`; the chunkwise form adds the intra-chunk part to the state before the
 //! chunk. Each variant file supplies only its feature maps and its normaliser guard.
 
+pub mod chunked_fast;
 pub mod cosformer;
 pub mod dwc;
 pub mod elu;
