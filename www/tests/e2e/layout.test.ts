@@ -133,6 +133,16 @@ describe('layout at every size', () => {
     expect(await page.evaluate(() => document.documentElement.classList.contains('present'))).toBe(false);
   });
 
+  it('one colour range per map: every card draws its own colour bar, and the page still fits a phone', async () => {
+    await page.setViewportSize(SIZES[0]);
+    await page.click('[data-testid="range-map"]');
+    await expect.poll(() => page.evaluate(() => location.hash)).toContain('range=map');
+    await expect.poll(() => page.$$eval('[data-testid="grid"] [data-testid^="legend-"]', (ls) => ls.length)).toBe(4);
+    expect(await page.$('[data-testid="legend-per-map"]')).not.toBeNull();
+    await expectFits('390 px, one range per map');
+    await page.click('[data-testid="range-shared"]');
+  });
+
   it('logs no console or page errors', () => {
     expect(errors).toEqual([]);
   });
