@@ -16,7 +16,7 @@ export const PRESETS: readonly Preset[] = [
     id: 'start',
     title: 'Start here',
     caption:
-      'Keys sit around four centres: look for the vertical stripes where a softmax row puts its weight on one cluster’s keys, and for how evenly each linear map (elu+1, Performer, Based) spreads the same row — hover a row to see its profile for every variant below the grid. The normalised entropy badge measures that spread (1 = perfectly even), and the error vs softmax says how far each map is from the first one.',
+      'Keys sit around four centres: look for the bright columns in each softmax row (the keys of that query’s cluster, so rows of one cluster share a pattern), and for how evenly each linear map (elu+1, Performer, Based) spreads the same row — hover a row to see its profile for every variant below the grid. The normalised entropy badge measures that spread (1 = perfectly even), and the error vs softmax says how far each map is from the first one.',
     state: DEFAULT_VIEW,
   },
   {

@@ -96,6 +96,8 @@ describe('AttnScope Compare lab (built site)', () => {
   });
 
   it('hovering a row lights it in every map and draws the profile for every variant', async () => {
+    // The default view's settings panel is tall: bring the maps on screen first.
+    await page.locator('[data-testid="map-2"] canvas').scrollIntoViewIfNeeded();
     const box = (await page.locator('[data-testid="map-2"] canvas').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + (10.5 * box.height) / 128);
     for (const i of [0, 1, 2, 3]) await expect.poll(() => attr(`[data-testid="map-${i}"]`, 'data-highlight-row')).toBe('10');
@@ -174,7 +176,8 @@ describe('AttnScope Compare lab (built site)', () => {
     // The row profile carries its row number and a legend with every variant.
     const profile = (await downloadOf('export-profile-chart-svg')).bytes.toString('utf8');
     expect(profile).toMatch(/>Row profile: query i = \d+<\/text>/);
-    for (const name of ['softmax', 'linear_elu', 'performer', 'based']) expect(profile).toContain(`>${name}</text>`);
+    // (softmax has temperature 0.5 since the parameter test: its label says so)
+    for (const name of ['softmax (temperature 0.5)', 'linear_elu', 'performer', 'based']) expect(profile).toContain(`>${name}</text>`);
     const chartPng = await downloadOf('export-entropy-chart-png');
     expect(chartPng.bytes.subarray(1, 4).toString('ascii')).toBe('PNG');
     const json = JSON.parse((await downloadOf('export-json')).bytes.toString('utf8'));
