@@ -1,5 +1,6 @@
 //! The fast CPU forms against the f64 reference they stand in for, within their named tolerance,
 //! on every variant and mask they serve.
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
