@@ -28,7 +28,21 @@ pub async fn evaluate(request: &Request, gpu: GpuAvailability<'_>) -> Result<Res
 
     let (backend, backend_note, ctx) = match (request.backend, gpu) {
         (BackendChoice::Cpu, _) => (Backend::Cpu, None, None),
-        (BackendChoice::Gpu | BackendChoice::Auto, Ok(ctx)) => (Backend::Gpu, None, Some(ctx)),
+        (BackendChoice::Gpu, Ok(ctx)) => (Backend::Gpu, None, Some(ctx)),
+        // `auto` takes the faster of the GPU and the CPU path on this adapter (its probe).
+        (BackendChoice::Auto, Ok(ctx)) => {
+            let probe = ctx.probe().await;
+            if probe.gpu_is_faster() {
+                (Backend::Gpu, None, Some(ctx))
+            } else {
+                let adapter = ctx.adapter();
+                let name = match adapter.name.as_str() {
+                    "" => adapter.backend.as_str(),
+                    name => name,
+                };
+                (Backend::Cpu, Some(probe.cpu_note(name)), None)
+            }
+        }
         (BackendChoice::Gpu, Err(reason)) => {
             return Err(Error::NoAdapter {
                 reason: reason.to_owned(),

@@ -297,16 +297,30 @@ fn output_only_on_the_gpu_equals_the_cpu_output() {
 }
 
 #[test]
-fn auto_uses_the_gpu_when_there_is_one_and_reports_kernel_time() {
+fn auto_takes_the_faster_backend_by_its_probe_and_gpu_forces_the_gpu() {
     let Some(ctx) = gpu() else { return };
-    let response = evaluate(
-        json!({"variant": {"name": "softmax"}, "workload": {"kind": "gaussian", "n": 8, "d_k": 4}}),
-        ctx,
-    );
-    assert_eq!(response.backend, Backend::Gpu);
-    assert!(response.backend_note.is_none());
+    let probe = pollster::block_on(ctx.probe());
+    assert!(probe.cpu_ms.is_finite() && probe.cpu_ms > 0.0, "{probe:?}");
+    assert!(probe.gpu_ms.is_finite() && probe.gpu_ms > 0.0, "{probe:?}");
+    // The probe is measured once per context.
+    assert_eq!(pollster::block_on(ctx.probe()), probe);
+    let request = |backend: &str| {
+        json!({"variant": {"name": "softmax"}, "backend": backend,
+               "workload": {"kind": "gaussian", "n": 8, "d_k": 4}})
+    };
+    let auto = evaluate(request("auto"), ctx);
+    if probe.gpu_is_faster() {
+        assert_eq!(auto.backend, Backend::Gpu);
+        assert!(auto.backend_note.is_none());
+    } else {
+        assert_eq!(auto.backend, Backend::Cpu);
+        let note = auto.backend_note.unwrap();
+        assert!(note.starts_with("auto chose the CPU path"), "{note}");
+    }
+    let forced = evaluate(request("gpu"), ctx);
+    assert_eq!(forced.backend, Backend::Gpu);
     if ctx.adapter().timestamps {
-        assert!(response.timing_ms["gpu_kernel"] >= 0.0);
+        assert!(forced.timing_ms["gpu_kernel"] >= 0.0);
     }
 }
 

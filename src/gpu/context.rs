@@ -30,6 +30,8 @@ pub struct GpuContext {
     pub(crate) pipelines: Pipelines,
     pub(crate) timestamps: bool,
     summary: AdapterSummary,
+    /// `auto`'s measurement, taken on first use.
+    probe: std::sync::OnceLock<super::probe::Probe>,
 }
 
 impl GpuContext {
@@ -87,7 +89,17 @@ impl GpuContext {
             queue,
             pipelines,
             timestamps,
+            probe: std::sync::OnceLock::new(),
         })
+    }
+
+    /// `auto`'s probe of this adapter against the CPU path, measured on the first call.
+    pub async fn probe(&self) -> super::probe::Probe {
+        if let Some(probe) = self.probe.get() {
+            return *probe;
+        }
+        let probe = super::probe::measure(self).await;
+        *self.probe.get_or_init(|| probe)
     }
 
     /// The adapter this context runs on.

@@ -10,6 +10,7 @@ mod context;
 mod features;
 mod params;
 mod pipelines;
+pub mod probe;
 mod timer;
 
 pub use context::{AdapterSummary, GpuContext};
