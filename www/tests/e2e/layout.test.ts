@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { waitForMaps } from './browser';
-import { RESULTS, useSite } from './site';
+import { attrOf, RESULTS, useSite } from './site';
 
 /** The sizes the issue names: a phone, two laptops, a desktop. */
 const SIZES = [
@@ -73,10 +73,12 @@ async function openTab(tab: (typeof TABS)[number]): Promise<void> {
 }
 
 describe('layout at every size', () => {
-  it('on a phone: one map per row and the settings folded in a collapsible panel', async () => {
+  it('on a phone: one map per row, the settings and the preset list folded, the caption still shown', async () => {
     mkdirSync(SHOTS, { recursive: true });
     await waitForMaps(page, 4, '"n":128', DRAW_MS);
     expect(await page.$eval('[data-testid="controls"]', (d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await page.$eval('[data-testid="presets"]', (d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await attrOf(page, '[data-testid="preset-caption"]', 'data-preset')).toBe('start');
     const lefts = await page.$$eval('[data-testid^="card-"]', (cs) => cs.map((c) => Math.round(c.getBoundingClientRect().left)));
     expect(new Set(lefts).size).toBe(1);
     // Exporting the row profile before any row is chosen says why there is nothing to export.
