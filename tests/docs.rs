@@ -1,0 +1,79 @@
+//! The documentation in the repository against the code: `docs/variants.md` carries every
+//! catalogued variant under its section with its formula, and every `variants.md §N` cited in
+//! the code, the tests, the shaders and the page resolves to a section of it.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use attnscope::attention::VariantSpec;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn variants_md() -> String {
+    std::fs::read_to_string(root().join("docs/variants.md")).unwrap()
+}
+
+/// The section numbers of the headings (`## §5 …`, `### §2.13 …`).
+fn sections(doc: &str) -> Vec<String> {
+    doc.lines()
+        .filter(|l| l.starts_with('#'))
+        .filter_map(|l| l.split('§').nth(1))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn every_catalogued_variant_has_its_card() {
+    let doc = variants_md();
+    for card in VariantSpec::catalog() {
+        let heading = format!("### §{} `{}`", card.spec_section, card.name);
+        assert!(doc.contains(&heading), "docs/variants.md lacks `{heading}`");
+        assert!(
+            doc.contains(card.formula_tex),
+            "docs/variants.md lacks {}'s formula as the catalog has it",
+            card.name
+        );
+    }
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files(&path, out);
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("rs" | "wgsl" | "ts" | "svelte")
+        ) {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_cited_section_exists() {
+    let known = sections(&variants_md());
+    let mut paths = Vec::new();
+    for dir in ["src", "tests", "shaders", "www/src"] {
+        files(&root().join(dir), &mut paths);
+    }
+    let mut missing = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for cite in text.split("variants.md §").skip(1) {
+            let section: String = cite
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            let section = section.trim_end_matches('.').to_owned();
+            // An empty section is a template (the page's `§${spec_section}`), not a citation.
+            if !section.is_empty() && !known.contains(&section) {
+                missing.push(format!("{}: §{section}", path.display()));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "cited but not in docs/variants.md: {missing:?}");
+}
