@@ -75,5 +75,8 @@ fn every_cited_section_exists() {
             }
         }
     }
-    assert!(missing.is_empty(), "cited but not in docs/variants.md: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "cited but not in docs/variants.md: {missing:?}"
+    );
 }
