@@ -5,6 +5,8 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on a broken invariant
 
+mod common;
+
 use attnscope::gpu::GpuContext;
 use attnscope::schema::Backend;
 use attnscope::wasm::Engine;
@@ -305,5 +307,74 @@ fn floats64(value: &Value) -> Vec<f64> {
         Value::Object(map) => map.values().flat_map(floats64).collect(),
         Value::Number(x) => vec![x.as_f64().unwrap()],
         _ => Vec::new(),
+    }
+}
+
+/// The browser slice of the fuzz harness (tests/fuzz.rs): generated requests through the JS-facing
+/// `Engine.evaluate`, some on `auto` (the probe, then WebGPU or the CPU path). Each resolves with
+/// finite numbers or rejects with `{field, message}` naming a field; a panic would abort the test.
+#[wasm_bindgen_test]
+async fn generated_requests_through_the_engine_keep_the_contract() {
+    let engine = Engine::create().await;
+    let catalog = attnscope::attention::VariantSpec::catalog();
+    let mut g = common::requests::Gen::new(11);
+    let get = |object: &JsValue, key: &str| js_sys::Reflect::get(object, &key.into()).unwrap();
+    let (mut resolved, mut rejected) = (0, 0);
+    for case in 0..240 {
+        let mut request = common::requests::valid_request(&mut g, &catalog);
+        if case % 6 == 5 {
+            request = common::requests::mutate(&mut g, request);
+        } else if case % 4 == 0 {
+            request["backend"] = json!("auto");
+        }
+        let js_request = serde_wasm_bindgen::to_value(&request).unwrap();
+        match wasm_bindgen_futures::JsFuture::from(engine.evaluate(js_request)).await {
+            Ok(response) => {
+                resolved += 1;
+                for key in ["output", "attention"] {
+                    let matrix = get(&response, key);
+                    if matrix.is_null() {
+                        continue;
+                    }
+                    let data = js_sys::Float32Array::from(get(&matrix, "data")).to_vec();
+                    assert!(data.iter().all(|x| x.is_finite()), "{key} of {request}");
+                }
+                let stats = get(&response, "stats");
+                if !stats.is_null() {
+                    let stats: Value = serde_wasm_bindgen::from_value(stats).unwrap();
+                    for (key, value) in stats.as_object().unwrap() {
+                        let nullable = [
+                            "spectral_gap",
+                            "spectral_gap_note",
+                            "kv_state",
+                            "vs_softmax",
+                        ];
+                        assert!(
+                            !value.is_null() || nullable.contains(&key.as_str()),
+                            "stats.{key} is null for {request}"
+                        );
+                        assert!(!null_inside(value), "stats.{key} holds a NaN for {request}");
+                    }
+                }
+            }
+            Err(error) => {
+                rejected += 1;
+                let field = get(&error, "field").as_string().unwrap_or_default();
+                assert!(!field.is_empty(), "an error naming no field for {request}");
+            }
+        }
+    }
+    web_sys_log(&format!(
+        "fuzz slice: {resolved} resolved, {rejected} rejected with a field"
+    ));
+    assert!(resolved > 100 && rejected > 20, "{resolved} / {rejected}");
+}
+
+/// Whether a NaN (a null once in JSON) sits in an array anywhere inside `value`.
+fn null_inside(value: &Value) -> bool {
+    match value {
+        Value::Array(items) => items.iter().any(|v| v.is_null() || null_inside(v)),
+        Value::Object(map) => map.values().any(null_inside),
+        _ => false,
     }
 }

@@ -5,6 +5,7 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod gpu;
+pub mod requests;
 
 use attnscope::workload::{Qkv, WorkloadSpec};
 use attnscope::Matrix;
