@@ -48,7 +48,8 @@ export function standaloneSvg(svg: SVGSVGElement, opts: { canvas?: HTMLCanvasEle
   const bg = document.createElementNS(ns, 'rect');
   bg.setAttribute('width', '100%');
   bg.setAttribute('height', '100%');
-  bg.setAttribute('fill', getComputedStyle(document.body).backgroundColor || '#ffffff');
+  // The page colour lives on :root (--bg); <body> itself is transparent.
+  bg.setAttribute('fill', getComputedStyle(document.documentElement).getPropertyValue('--bg').trim() || '#ffffff');
   clone.insertBefore(bg, clone.firstChild);
   if (opts.canvas) {
     const img = document.createElementNS(ns, 'image');
@@ -112,5 +113,5 @@ export function figureParts(container: HTMLElement): { svg: string; width: numbe
 export function pageColors(): { background: string; foreground: string; muted: string } {
   const root = getComputedStyle(document.documentElement);
   const read = (name: string, fallback: string) => root.getPropertyValue(name).trim() || fallback;
-  return { background: getComputedStyle(document.body).backgroundColor || read('--bg', '#ffffff'), foreground: read('--fg', '#1d1f23'), muted: read('--muted', '#5b6068') };
+  return { background: read('--bg', '#ffffff'), foreground: read('--fg', '#1d1f23'), muted: read('--muted', '#5b6068') };
 }

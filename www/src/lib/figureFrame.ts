@@ -1,4 +1,5 @@
 // Exported figures that stand alone: a frame around a figure's SVG with its title, the setting it shows (workload, seed) and a colour bar or a legend.
+import type { IclRequest } from '../engine/iclTypes';
 import type { Request } from '../engine/types';
 import { legendStops, legendTicks, type ColorScale } from './colorScale';
 import { fmtLogTick, fmtTick } from './format';
@@ -43,6 +44,34 @@ export function requestCaption(r: Request): string {
   if (r.causal) parts.push('causal mask');
   if (w.rope === true) parts.push('RoPE');
   else if (w.rope === false) parts.push('no RoPE');
+  return parts.join(' · ');
+}
+
+/** The Svelte context key under which a section hands its charts the setting line for their exported files. */
+export const FIGURE_SETTING = Symbol('figure-setting');
+
+/**
+ * One line naming the setting of an in-context regression figure: the fields its requests share (d, N, σ,
+ * tasks, seed), and N as a range when the figure sweeps it. '' without requests.
+ */
+export function iclSetting(requests: readonly IclRequest[]): string {
+  if (requests.length === 0) return '';
+  const same = <T>(get: (r: IclRequest) => T | undefined): T | undefined => {
+    const first = get(requests[0]!);
+    return requests.every((r) => get(r) === first) ? first : undefined;
+  };
+  const parts: string[] = [];
+  const d = same((r) => r.d);
+  if (d !== undefined) parts.push(`d = ${d}`);
+  const n = same((r) => r.n);
+  if (n !== undefined) parts.push(`N = ${n}`);
+  else parts.push(`N = ${Math.min(...requests.map((r) => r.n))}…${Math.max(...requests.map((r) => r.n))}`);
+  const noise = same((r) => r.noise);
+  if (noise !== undefined) parts.push(`σ = ${noise}`);
+  const tasks = same((r) => r.tasks);
+  if (tasks !== undefined) parts.push(`${tasks} tasks`);
+  const seed = same((r) => r.seed);
+  if (seed !== undefined) parts.push(`seed ${seed}`);
   return parts.join(' · ');
 }
 

@@ -173,6 +173,9 @@ describe('AttnScope in-context regression tab (built site)', () => {
     const svg = (await downloadOf('export-icl-v1-chart-svg')).bytes.toString('utf8');
     expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg).toContain('<path');
+    // The file stands alone: the chart's title and, under it, the setting of the view's requests with their seed.
+    expect(svg).toMatch(/font-weight="700"[^>]*>Normalised error vs in-context examples/);
+    expect(svg).toMatch(/>d = 20 · N = \d+…\d+ · [^<]*seed \d+<\/text>/);
     const png = await downloadOf('export-icl-v6-chart-png');
     expect(png.bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
     expect((await downloadOf('export-icl-v7-chart-svg')).bytes.toString('utf8')).toContain('floor as M');

@@ -1,7 +1,7 @@
 // Exported figure frames: title, setting and colour bar or keys around the figure, every text escaped.
 import { describe, expect, it } from 'vitest';
 import { sharedScale } from '../../src/lib/colorScale';
-import { colorbarLegend, escapeXml, framedSvg, requestCaption } from '../../src/lib/figureFrame';
+import { colorbarLegend, escapeXml, framedSvg, iclSetting, requestCaption } from '../../src/lib/figureFrame';
 
 const COLORS = { background: '#fff', foreground: '#111', muted: '#666' };
 const INNER = '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200"><rect width="10" height="10"/></svg>';
@@ -13,6 +13,17 @@ describe('requestCaption', () => {
       'workload: local · n = 128 · d_k = 16 · d_v = 8 · seed 7 · causal mask · RoPE',
     );
     expect(requestCaption({ variant: { name: 'x' }, workload: { kind: 'given', q: [[1], [2]], k: [[1], [2]], v: [[1], [2]] } })).toBe('workload: given Q, K, V (n = 2)');
+  });
+});
+
+describe('iclSetting', () => {
+  it('names the fields an ICL figure’s requests share, and the range of N it sweeps', () => {
+    const r = (n: number) => ({ d: 20, n, noise: 0, tasks: 2000, seed: 3, learners: [] });
+    expect(iclSetting([r(1), r(20), r(40)])).toBe('d = 20 · N = 1…40 · σ = 0 · 2000 tasks · seed 3');
+    expect(iclSetting([r(10)])).toBe('d = 20 · N = 10 · σ = 0 · 2000 tasks · seed 3');
+    expect(iclSetting([{ d: 2, n: 10, learners: [] }])).toBe('d = 2 · N = 10');
+    expect(iclSetting([{ ...r(5), seed: 1 }, { ...r(5), seed: 2 }])).toBe('d = 20 · N = 5 · σ = 0 · 2000 tasks');
+    expect(iclSetting([])).toBe('');
   });
 });
 
