@@ -97,6 +97,7 @@ function toStats(value: unknown): Stats | null {
     // The core reports the output's ranks as `output: {singular_values, effective_rank, ...}`.
     output_effective_rank: optNum(asNested(o.output), 'effective_rank'),
     vs_softmax: toVs(o.vs_softmax),
+    unnormalized_rows: numArray(o, 'unnormalized_rows'),
   };
 }
 

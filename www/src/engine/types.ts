@@ -56,6 +56,8 @@ export type Stats = {
   entropy_on_abs: boolean | null;
   output_effective_rank: number | null;
   vs_softmax: VsSoftmax | null;
+  /** Rows of a row-normalised variant that do not sum to 1 (no feature mass: undefined, flagged). */
+  unnormalized_rows: number[];
 };
 
 export type Response = {

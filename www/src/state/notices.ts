@@ -8,6 +8,12 @@ export type Notice = { kind: 'info' | 'error'; text: string; details?: string };
 /** What the banner says when there is no WebGPU: what happens and why, in one sentence. */
 export const NO_WEBGPU_TEXT = 'This browser has no WebGPU, so every map is computed on the CPU path — same numbers, slower.';
 
+/** How the core's backend_note starts when auto's probe chose the CPU path. */
+const AUTO_CPU_PREFIX = 'auto chose the CPU path';
+
+/** What the banner says then, in one sentence (the measured times go in the details). */
+export const AUTO_CPU_TEXT = "This GPU is slower than the CPU path here (often a software adapter), so the maps are computed on the CPU path — same numbers.";
+
 type Source = {
   engineError: string | null;
   device: DeviceInfo | null;
@@ -25,9 +31,11 @@ export function collectNotices(s: Source): Notice[] {
   if (s.device?.gpu) {
     const notes = new Map<string, string>();
     for (const r of s.shown) {
-      if (r.response.backend === 'cpu' && r.response.backend_note) {
-        notes.set(`${r.label} was computed on the CPU path instead of the GPU — same numbers, slower.`, r.response.backend_note);
-      }
+      const note = r.response.backend === 'cpu' ? r.response.backend_note : null;
+      if (!note) continue;
+      // auto's probe found the CPU path faster on this adapter: one line for every map.
+      if (note.startsWith(AUTO_CPU_PREFIX)) notes.set(AUTO_CPU_TEXT, note);
+      else notes.set(`${r.label} was computed on the CPU path instead of the GPU — same numbers, slower.`, note);
     }
     for (const [text, details] of notes) out.push({ kind: 'info', text, details });
   }

@@ -11,7 +11,7 @@ const response = (erank: number, over: Partial<Response> = {}): Response => ({
   stats: {
     entropy_rows: [0, 0.69], entropy_normalized_rows: [0, 1], entropy_mean: 0.35, entropy_normalized_mean: 0.5, singular_values: [1.2, 0.3],
     effective_rank: erank, stable_rank: null, numerical_rank: null, rank_tolerance: null, spectral_gap: null, spectral_gap_note: null,
-    entropy_on_abs: null, output_effective_rank: null, vs_softmax: null,
+    entropy_on_abs: null, output_effective_rank: null, vs_softmax: null, unnormalized_rows: [],
   },
   timing_ms: { total: 1.5 },
   ...over,

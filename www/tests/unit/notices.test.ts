@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Response } from '../../src/engine/types';
 import type { Result } from '../../src/lib/statsTable';
-import { collectNotices, NO_WEBGPU_TEXT } from '../../src/state/notices';
+import { AUTO_CPU_TEXT, collectNotices, NO_WEBGPU_TEXT } from '../../src/state/notices';
 
 const cpuResult = (label: string, note: string | null): Result => ({
   slot: 0,
@@ -31,6 +31,14 @@ describe('collectNotices', () => {
     expect(notices).toEqual([
       { kind: 'info', text: 'performer was computed on the CPU path instead of the GPU — same numbers, slower.', details: 'n = 5000 needs 100 MB > maxStorageBufferBindingSize' },
     ]);
+  });
+
+  it("says once, for every map, that auto's probe chose the CPU path, with the measured times as details", () => {
+    const note = 'auto chose the CPU path: on this adapter (SwiftShader) a 512-token softmax took 90.0 ms on the GPU and 6.0 ms on the CPU path; ask for "gpu" to force it';
+    const shown = [cpuResult('softmax', note), cpuResult('performer', note)];
+    const notices = collectNotices({ engineError: null, device: { gpu: true, note: '', adapter: null }, shown, urlProblems: [] });
+    expect(notices).toEqual([{ kind: 'info', text: AUTO_CPU_TEXT, details: note }]);
+    expect(AUTO_CPU_TEXT).not.toContain('slower.');
   });
 
   it('puts engine errors first and lists dropped URL settings', () => {
