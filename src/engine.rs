@@ -26,6 +26,18 @@ pub async fn evaluate(request: &Request, gpu: GpuAvailability<'_>) -> Result<Res
     let causal = request.causal;
     let want_attention = request.outputs.attention || request.outputs.stats;
 
+    // A lost device is no device: auto runs on the CPU path, "gpu" fails as a machine failure.
+    let lost = gpu.ok().and_then(GpuContext::lost);
+    if let (Some(reason), BackendChoice::Gpu) = (&lost, request.backend) {
+        return Err(Error::Gpu {
+            op: "device",
+            message: format!("the GPU device was lost ({reason})"),
+        });
+    }
+    let gpu = match &lost {
+        Some(reason) => Err(reason.as_str()),
+        None => gpu,
+    };
     let (backend, backend_note, ctx) = match (request.backend, gpu) {
         (BackendChoice::Cpu, _) => (Backend::Cpu, None, None),
         (BackendChoice::Gpu, Ok(ctx)) => (Backend::Gpu, None, Some(ctx)),
@@ -50,7 +62,10 @@ pub async fn evaluate(request: &Request, gpu: GpuAvailability<'_>) -> Result<Res
         }
         (BackendChoice::Auto, Err(reason)) => (
             Backend::Cpu,
-            Some(format!("no GPU adapter ({reason}); ran the CPU reference")),
+            Some(match &lost {
+                Some(_) => format!("the GPU device was lost ({reason}); ran the CPU path"),
+                None => format!("no GPU adapter ({reason}); ran the CPU reference"),
+            }),
             None,
         ),
     };
@@ -69,9 +84,11 @@ pub async fn evaluate(request: &Request, gpu: GpuAvailability<'_>) -> Result<Res
         }
         // `auto` runs what the GPU has no kernel for, or what exceeds this device's limits, on
         // the CPU, and says so.
-        Some(Err(Error::NoGpuForm { message } | Error::GpuLimit { message, .. }))
-            if request.backend == BackendChoice::Auto =>
-        {
+        Some(Err(
+            Error::NoGpuForm { message }
+            | Error::GpuLimit { message, .. }
+            | Error::Gpu { message, .. },
+        )) if request.backend == BackendChoice::Auto => {
             let result = variant.forward_cpu(&qkv, causal, want_attention)?;
             (
                 result,

@@ -110,6 +110,15 @@ impl Engine {
         to_js(&info)
     }
 
+    /// Destroys the WebGPU device as a driver reset would (the page's fault drill): later
+    /// requests on `auto` run on the CPU path and say why in `backend_note`.
+    #[wasm_bindgen(js_name = simulateDeviceLoss)]
+    pub fn simulate_device_loss(&self) {
+        if let Ok(ctx) = self.gpu.as_ref() {
+            ctx.simulate_device_loss();
+        }
+    }
+
     /// Evaluates a Request (a plain JS object with the CLI's JSON schema). Resolves to the
     /// Response, with `output` / `attention` as `{rows, cols, data: Float32Array}`; rejects with
     /// `{field, message}`.

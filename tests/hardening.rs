@@ -323,3 +323,35 @@ fn gpu_softmax_rows_fold_past_one_grid_dimension() {
         },
     );
 }
+
+/// A device lost mid-session (simulated by destroying it): `auto` carries on on the CPU path with
+/// the same numbers and says why; `"gpu"` is a machine failure (exit 1), not a hang or a panic.
+#[test]
+fn a_lost_device_falls_back_to_the_cpu_path() {
+    if common::gpu::gpu().is_none() {
+        return; // no adapter (and REQUIRE_GPU unset)
+    }
+    // A context of its own: the shared one serves the other tests.
+    let ctx = pollster::block_on(attnscope::gpu::GpuContext::new()).unwrap();
+    let request = |backend: &str| {
+        Request::from_value(
+            json!({"variant": {"name": "linear_elu"}, "backend": backend,
+            "workload": {"kind": "gaussian", "n": 16, "d_k": 4, "seed": 2}, "outputs": ["output"]}),
+        )
+        .unwrap()
+    };
+    let run = |backend: &str| pollster::block_on(attnscope::evaluate(&request(backend), Ok(&ctx)));
+    assert!(run("gpu").is_ok());
+    assert!(ctx.lost().is_none());
+    ctx.simulate_device_loss();
+    assert!(ctx.lost().is_some());
+    let auto = run("auto").unwrap();
+    assert_eq!(auto.backend, attnscope::schema::Backend::Cpu);
+    assert!(auto.backend_note.unwrap().contains("device was lost"));
+    assert_eq!(auto.output, run("cpu").unwrap().output);
+    let forced = run("gpu").unwrap_err();
+    assert!(
+        matches!(forced, Error::Gpu { .. }) && !forced.is_bad_input(),
+        "{forced:?}"
+    );
+}

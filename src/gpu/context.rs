@@ -32,6 +32,8 @@ pub struct GpuContext {
     summary: AdapterSummary,
     /// `auto`'s measurement, taken on first use.
     probe: std::sync::OnceLock<super::probe::Probe>,
+    /// Why the device was lost, once it is (set by wgpu's device-lost callback).
+    lost: std::sync::Arc<std::sync::Mutex<Option<String>>>,
 }
 
 impl GpuContext {
@@ -74,6 +76,13 @@ impl GpuContext {
                 message: e.to_string(),
             })?;
         let pipelines = Pipelines::new(&device).await?;
+        let lost = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let flag = std::sync::Arc::clone(&lost);
+        device.set_device_lost_callback(move |reason, message| {
+            if let Ok(mut lost) = flag.lock() {
+                *lost = Some(format!("{reason:?}: {message}"));
+            }
+        });
         Ok(GpuContext {
             summary: AdapterSummary {
                 name: info.name,
@@ -90,6 +99,7 @@ impl GpuContext {
             pipelines,
             timestamps,
             probe: std::sync::OnceLock::new(),
+            lost,
         })
     }
 
@@ -100,6 +110,21 @@ impl GpuContext {
         }
         let probe = super::probe::measure(self).await;
         *self.probe.get_or_init(|| probe)
+    }
+
+    /// Why the device was lost, once it is (a driver reset, the browser reclaiming it, or
+    /// [`GpuContext::simulate_device_loss`]); `auto` then runs on the CPU path.
+    pub fn lost(&self) -> Option<String> {
+        self.lost.lock().ok().and_then(|lost| lost.clone())
+    }
+
+    /// Destroys the device, as a driver reset would (for the fault tests: the page and the CLI
+    /// must carry on on the CPU path).
+    pub fn simulate_device_loss(&self) {
+        if let Ok(mut lost) = self.lost.lock() {
+            *lost = Some("Destroyed: the device was destroyed (a simulated loss)".into());
+        }
+        self.device.destroy();
     }
 
     /// The adapter this context runs on.
