@@ -119,6 +119,13 @@ impl Engine {
         }
     }
 
+    /// Panics inside the wasm core, as a bug would (the page's fault drill: the worker must
+    /// report it and be replaced, never hang the page).
+    #[wasm_bindgen(js_name = simulatePanic)]
+    pub fn simulate_panic(&self) {
+        panic!("a simulated panic (fault drill)");
+    }
+
     /// Evaluates a Request (a plain JS object with the CLI's JSON schema). Resolves to the
     /// Response, with `output` / `attention` as `{rows, cols, data: Float32Array}`; rejects with
     /// `{field, message}`.

@@ -1,7 +1,7 @@
 // Typed client for the engine worker: ids, per-key supersession (stale responses dropped), worker errors,
 // and a fresh worker in place of one stuck on a stale computation. Serves attention and ICL requests alike.
 import type { IclRequest, IclResponse } from './iclTypes';
-import type { FromWorker, JobMessage, ToWorker } from './protocol';
+import type { Drill, FromWorker, JobMessage, ToWorker } from './protocol';
 import type { Catalog, DeviceInfo, EngineError, Request, Response } from './types';
 
 /** The part of a Worker the client uses (a fake in unit tests). */
@@ -25,6 +25,8 @@ export const STALE_RESTART_MS = 400;
 export type EngineOptions = {
   /** Called after a worker stuck on a stale computation was replaced. */
   onRestart?: () => void;
+  /** Called after the wasm core crashed (a panic) and its worker was replaced, with what to tell the user. */
+  onCrash?: (message: string) => void;
   /** Called with a replacement worker's device description (its GPU device is a new one). */
   onDevice?: (info: DeviceInfo) => void;
   /** How long a stale request may run before its worker is replaced; default STALE_RESTART_MS. */
@@ -135,6 +137,11 @@ export class EngineClient {
     return this.restartCount;
   }
 
+  /** Runs a fault drill in the worker (tests and demos): a lost GPU device, or a panic in the core. */
+  drill(what: Drill): void {
+    this.worker.postMessage({ type: 'drill', what });
+  }
+
   dispose(): void {
     this.worker.terminate();
     this.fail('engine stopped');
@@ -227,6 +234,23 @@ export class EngineClient {
         this.finished(msg.id);
         this.settleStale(msg.id);
         return;
+      case 'crashed': {
+        // The request it was running fails; the others go to a fresh worker.
+        const message = `the engine crashed (${msg.message}) and was restarted`;
+        const p = msg.id === null ? undefined : this.pending.get(msg.id);
+        if (msg.id !== null) {
+          this.finished(msg.id);
+          this.pending.delete(msg.id);
+        }
+        p?.reject({ field: '', message });
+        if (!this.createWorker) {
+          this.fail(message);
+          return;
+        }
+        this.restart(this.createWorker);
+        this.options.onCrash?.(message);
+        return;
+      }
       case 'result':
       case 'icl-result':
       case 'error': {

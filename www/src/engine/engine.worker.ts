@@ -48,6 +48,24 @@ async function run(engine: Engine, job: JobMessage): Promise<void> {
   }
 }
 
+/** A trap in the wasm core (a panic) leaves its instance unusable: say so and take no more work. */
+function crashed(id: number | null, err: Error): void {
+  engine = null;
+  queue.length = 0;
+  post({ type: 'crashed', id, message: err.message || 'the wasm core trapped' });
+}
+
+/** Runs a fault drill: the GPU device destroyed, or a panic in the core. */
+function drill(what: 'device-loss' | 'panic'): void {
+  if (!engine) return;
+  try {
+    if (what === 'device-loss') engine.simulateDeviceLoss();
+    else engine.simulatePanic();
+  } catch (err) {
+    if (err instanceof WebAssembly.RuntimeError) crashed(null, err);
+  }
+}
+
 async function drain(): Promise<void> {
   if (running || !engine) return;
   running = true;
@@ -62,6 +80,10 @@ async function drain(): Promise<void> {
       try {
         await run(engine, current);
       } catch (err) {
+        if (err instanceof WebAssembly.RuntimeError) {
+          crashed(current.id, err);
+          return;
+        }
         post({ type: 'error', id: current.id, error: toEngineError(err) });
       }
     }
@@ -72,7 +94,9 @@ async function drain(): Promise<void> {
 
 self.addEventListener('message', (ev: MessageEvent<ToWorker>) => {
   const msg = ev.data;
-  if (msg.type === 'cancel') {
+  if (msg.type === 'drill') {
+    drill(msg.what);
+  } else if (msg.type === 'cancel') {
     const drop = new Set(msg.ids);
     for (let i = queue.length - 1; i >= 0; i--) {
       if (drop.has(queue[i]!.id)) queue.splice(i, 1);

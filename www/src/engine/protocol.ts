@@ -8,10 +8,14 @@ export type JobMessage =
   /** Synchronous in the worker; the same queue and per-key supersession as 'evaluate'. */
   | { type: 'icl'; id: number; key: string; request: IclRequest };
 
+/** Fault drills (tests and demos): a lost GPU device, or a panic in the wasm core. */
+export type Drill = 'device-loss' | 'panic';
+
 export type ToWorker =
   | JobMessage
   /** Drop these requests if they are still queued (their answers are no longer wanted). */
-  | { type: 'cancel'; ids: number[] };
+  | { type: 'cancel'; ids: number[] }
+  | { type: 'drill'; what: Drill };
 
 export type FromWorker =
   | { type: 'ready'; info: DeviceInfo; catalog: Catalog }
@@ -21,5 +25,7 @@ export type FromWorker =
   | { type: 'result'; id: number; response: Response }
   | { type: 'icl-result'; id: number; response: IclResponse }
   | { type: 'error'; id: number; error: EngineError }
+  /** The wasm core trapped (a panic) while running this request: the worker is unusable and must be replaced. */
+  | { type: 'crashed'; id: number | null; message: string }
   /** The worker dropped a queued request because a newer one with the same key arrived. */
   | { type: 'skipped'; id: number };

@@ -8,6 +8,10 @@ export class Engine {
   static create(): Promise<Engine>;
   deviceInfo(): any;
   evaluate(request: any): Promise<any>;
+  /** Fault drill: destroys the WebGPU device; auto then runs on the CPU path and says why. */
+  simulateDeviceLoss(): void;
+  /** Fault drill: panics inside the core (a WebAssembly.RuntimeError in JS). */
+  simulatePanic(): void;
   free(): void;
 }
 

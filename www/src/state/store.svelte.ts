@@ -155,6 +155,12 @@ export class AppStore {
     this.device = info;
   }
 
+  /** The core crashed and its worker was replaced: said in the banner until the next computation succeeds. */
+  reportCrash(message: string): void {
+    this.engineError = message;
+    this.reportRestart();
+  }
+
   reportFatal(message: string): void {
     this.engineError = message;
     this.progress = { done: 0, total: 0, running: 0 };

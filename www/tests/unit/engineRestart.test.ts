@@ -166,3 +166,27 @@ describe('EngineClient restarts a worker stuck on stale work', () => {
     expect(made).toHaveLength(2);
   });
 });
+
+describe('EngineClient after a crash of the wasm core', () => {
+  it('fails the request that crashed, sends the others to a fresh worker and says so once', async () => {
+    const workers = fakeWorkers();
+    const onCrash = vi.fn();
+    const fatal = vi.fn();
+    const c = new EngineClient(workers.create, fatal, { onCrash, now: () => Date.now() });
+    const crashed = c.evaluate(req(128), 'slot-0');
+    const waiting = c.evaluate(req(64), 'slot-1');
+    workers.made[0]!.send({ type: 'started', id: 1 });
+    workers.made[0]!.send({ type: 'crashed', id: 1, message: 'unreachable' });
+    await expect(crashed).rejects.toMatchObject({ field: '', message: 'the engine crashed (unreachable) and was restarted' });
+    expect(workers.made).toHaveLength(2);
+    expect(workers.made[0]!.terminated).toBe(true);
+    expect(evaluated(workers.made[1]!)).toEqual([[2, 'slot-1']]);
+    expect(onCrash).toHaveBeenCalledWith('the engine crashed (unreachable) and was restarted');
+    expect(fatal).not.toHaveBeenCalled();
+    workers.made[1]!.send({ type: 'result', id: 2, response: fakeResponse(64) });
+    expect((await waiting)?.n).toBe(64);
+    // A drill goes to the current worker.
+    c.drill('device-loss');
+    expect(workers.made[1]!.posted.at(-1)).toEqual({ type: 'drill', what: 'device-loss' });
+  });
+});

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EngineClient, STALE_RESTART_MS } from '../../src/engine/engine';
 import type { IclRequest, IclResponse } from '../../src/engine/iclTypes';
-import type { ToWorker } from '../../src/engine/protocol';
+import type { JobMessage } from '../../src/engine/protocol';
 import { fakeResponse, FakeWorker, fakeWorkers } from './fakeWorker';
 
 function iclReq(n: number): IclRequest {
@@ -15,7 +15,7 @@ function iclAnswer(n: number): IclResponse {
 
 /** The job messages a worker got, as [type, id, key]. */
 function jobs(w: FakeWorker): [string, number, string][] {
-  return w.posted.filter((m): m is Exclude<ToWorker, { type: 'cancel' }> => m.type !== 'cancel').map((m) => [m.type, m.id, m.key]);
+  return w.posted.filter((m): m is JobMessage => m.type === 'evaluate' || m.type === 'icl').map((m) => [m.type, m.id, m.key]);
 }
 
 afterEach(() => {
