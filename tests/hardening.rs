@@ -355,3 +355,27 @@ fn a_lost_device_falls_back_to_the_cpu_path() {
         "{forced:?}"
     );
 }
+
+/// Output-only GPU runs allocate no n × n read-back: linear_elu at n = 23 171 (an n × n f32 buffer
+/// would be 2 GiB, past the device's limit) runs, and equals the CPU.
+#[test]
+fn gpu_output_only_runs_have_no_quadratic_buffer() {
+    let Some(ctx) = common::gpu::gpu() else {
+        return;
+    };
+    let request = |backend: &str| {
+        json!({"variant": {"name": "linear_elu"}, "backend": backend, "outputs": ["output"],
+               "workload": {"kind": "gaussian", "n": 23_171, "d_k": 1, "seed": 5}})
+    };
+    let gpu = common::gpu::evaluate(request("gpu"), ctx);
+    let cpu = eval(request("cpu")).unwrap();
+    common::assert_matrix_close(
+        "linear_elu, n = 23 171",
+        gpu.output.as_ref().unwrap(),
+        cpu.output.as_ref().unwrap(),
+        common::Tolerance {
+            abs: 1e-5,
+            rel: 1e-4,
+        },
+    );
+}
