@@ -19,8 +19,26 @@ use std::collections::BTreeMap;
 use std::sync::mpsc;
 use std::time::Duration;
 
-/// A case slower than this is a hang (the quick slice's requests are all small).
+/// A case slower than this (plus its declared work's share, [`budget`]) is a hang.
 const BUDGET: Duration = Duration::from_secs(20);
+/// Multiply-adds per second a loaded 2-core machine does at least in the test profile: a request
+/// may take its declared work at this rate on top of [`BUDGET`].
+const SLOWEST_RATE: f64 = 2e7;
+
+/// The time a request may take: [`BUDGET`] plus its declared work (the learners' steps and step
+/// fit, as the ICL limits count them) at [`SLOWEST_RATE`].
+fn budget(request: &Value) -> Duration {
+    let work: f64 = attnscope::icl::IclRequest::from_value(request.clone())
+        .map(|r| {
+            r.learners
+                .iter()
+                .filter_map(|l| l.work(r.count, r.tasks.n, r.tasks.d))
+                .map(|(work, _)| work)
+                .sum()
+        })
+        .unwrap_or(0.0);
+    BUDGET + Duration::from_secs_f64(work / SLOWEST_RATE)
+}
 
 /// [`nulls`] of a response's JSON.
 fn null_paths(response: &impl serde::Serialize, allowed: &[&str]) -> Vec<String> {
@@ -140,19 +158,22 @@ fn error_kind(e: &Error) -> &'static str {
     }
 }
 
-/// Runs `f` on its own thread within [`BUDGET`]; a panic or a timeout is an `Err`. (Native
+/// Runs `f` on its own thread within `budget`; a panic or a timeout is an `Err`. (Native
 /// only: the thread is what lets a hung case be reported instead of hanging the suite.)
 #[allow(clippy::disallowed_methods)]
-fn guarded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, String> {
+fn guarded<T: Send + 'static>(
+    budget: Duration,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, String> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
         let _ = tx.send(result);
     });
-    match rx.recv_timeout(BUDGET) {
+    match rx.recv_timeout(budget) {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(_)) => Err("panicked".into()),
-        Err(_) => Err(format!("no answer within {BUDGET:?}")),
+        Err(_) => Err(format!("no answer within {budget:?}")),
     }
 }
 
@@ -254,7 +275,7 @@ fn generated_requests_keep_the_contract() {
             "icl" => {
                 let request = icl_request(&mut g);
                 let text = request.to_string();
-                guarded(move || {
+                guarded(budget(&request), move || {
                     let parsed = attnscope::icl::IclRequest::from_value(request);
                     check_icl(parsed.and_then(|r| attnscope::icl::evaluate(&r)))
                 })
@@ -281,7 +302,7 @@ fn generated_requests_keep_the_contract() {
                     };
                 }
                 let shown = text.clone();
-                guarded(move || {
+                guarded(BUDGET, move || {
                     let outcome = Request::from_json_str(&text).and_then(|r| {
                         pollster::block_on(attnscope::evaluate(&r, Err("fuzz: the CPU path")))
                     });
