@@ -14,6 +14,7 @@
 //   6 l       storage, read_write  [heads, n, chunk]
 // Workgroup size: WG = 64. Dispatch: ceil(heads · n · chunk / WG) workgroups (folded into y past
 // GRID_X). Each invocation loops over d_k channels (twice with the delta rule).
+// Prepended: gamma_spans.wgsl (gamma_at and gamma_span, reading the gamma binding).
 // Keep in sync with src/gpu/params.rs::GatedParams.
 
 const WG: u32 = 64u;
@@ -37,22 +38,6 @@ struct GatedParams {
 @group(0) @binding(4) var<storage, read> beta: array<f32>;
 @group(0) @binding(5) var<storage, read_write> p: array<f32>;
 @group(0) @binding(6) var<storage, read_write> l: array<f32>;
-
-// gamma holds three numbers per entry (gated_prep): the chunk-local prefix sum Γ, the sum since
-// the last large gate, and where that segment starts. A span Γ_a − Γ_b inside one segment is the
-// difference of the small segment sums (a −10⁴ gate before it no longer costs it its digits);
-// a span across a segment start holds a gate below −16 and decays below 1e-7, where the f32
-// difference of the large prefix sums is accurate enough.
-fn gamma_at(i: u32) -> f32 {
-    return gamma[3u * i];
-}
-
-fn gamma_span(a: u32, b: u32) -> f32 {
-    if gamma[3u * a + 2u] == gamma[3u * b + 2u] {
-        return gamma[3u * a + 1u] - gamma[3u * b + 1u];
-    }
-    return gamma[3u * a] - gamma[3u * b];
-}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {

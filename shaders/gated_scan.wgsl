@@ -19,6 +19,7 @@
 //   8 out     storage, read_write  [heads, n, d_v]
 // Workgroup size: WG = 64, strided over the chunk's rows and the d_k channels. Dispatch: one
 // workgroup per (head, j): heads · d_v workgroups. Each workgroup loops over n_chunks chunks.
+// Prepended: gamma_spans.wgsl (gamma_at and gamma_span, reading the gamma binding).
 // Keep in sync with src/gpu/params.rs::GatedParams.
 
 const WG: u32 = 64u;
@@ -45,22 +46,6 @@ struct GatedParams {
 @group(0) @binding(6) var<storage, read> w: array<f32>;
 @group(0) @binding(7) var<storage, read> u: array<f32>;
 @group(0) @binding(8) var<storage, read_write> out: array<f32>;
-
-// gamma holds three numbers per entry (gated_prep): the chunk-local prefix sum Γ, the sum since
-// the last large gate, and where that segment starts. A span Γ_a − Γ_b inside one segment is the
-// difference of the small segment sums (a −10⁴ gate before it no longer costs it its digits);
-// a span across a segment start holds a gate below −16 and decays below 1e-7, where the f32
-// difference of the large prefix sums is accurate enough.
-fn gamma_at(i: u32) -> f32 {
-    return gamma[3u * i];
-}
-
-fn gamma_span(a: u32, b: u32) -> f32 {
-    if gamma[3u * a + 2u] == gamma[3u * b + 2u] {
-        return gamma[3u * a + 1u] - gamma[3u * b + 1u];
-    }
-    return gamma[3u * a] - gamma[3u * b];
-}
 
 var<workgroup> state: array<f32, MAX_D_K>;
 var<workgroup> corrected: array<f32, MAX_CHUNK>;

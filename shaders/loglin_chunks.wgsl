@@ -12,6 +12,7 @@
 //   5 totals  storage, read_write  [Σ_j blocks_at(j)]
 // Workgroup size: WG = 64. Dispatch: ceil(n_chunks · d_k · d_v / WG) workgroups (folded into y
 // past GRID_X). Each invocation loops over the chunk's rows.
+// Prepended: gamma_spans.wgsl (gamma_at and gamma_span, reading the gamma binding).
 // Keep in sync with src/gpu/params.rs::LoglinParams.
 
 const WG: u32 = 64u;
@@ -38,22 +39,6 @@ struct LoglinParams {
 @group(0) @binding(3) var<storage, read> gamma: array<f32>;
 @group(0) @binding(4) var<storage, read_write> blocks: array<f32>;
 @group(0) @binding(5) var<storage, read_write> totals: array<f32>;
-
-// gamma holds three numbers per entry (gated_prep): the chunk-local prefix sum Γ, the sum since
-// the last large gate, and where that segment starts. A span Γ_a − Γ_b inside one segment is the
-// difference of the small segment sums (a −10⁴ gate before it no longer costs it its digits);
-// a span across a segment start holds a gate below −16 and decays below 1e-7, where the f32
-// difference of the large prefix sums is accurate enough.
-fn gamma_at(i: u32) -> f32 {
-    return gamma[3u * i];
-}
-
-fn gamma_span(a: u32, b: u32) -> f32 {
-    if gamma[3u * a + 2u] == gamma[3u * b + 2u] {
-        return gamma[3u * a + 1u] - gamma[3u * b + 1u];
-    }
-    return gamma[3u * a] - gamma[3u * b];
-}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {

@@ -18,6 +18,7 @@
 //   8 out     storage, read_write  [n, d_v]
 // Workgroup size: WG = 64. Dispatch: ceil(n · d_v / WG) workgroups (folded into y past GRID_X).
 // Each invocation loops over the chunk's rows and, per set level, d_k channels.
+// Prepended: gamma_spans.wgsl (gamma_at and gamma_span, reading the gamma binding).
 // Keep in sync with src/gpu/params.rs::LoglinParams.
 
 const WG: u32 = 64u;
@@ -47,22 +48,6 @@ struct LoglinParams {
 @group(0) @binding(6) var<storage, read> blocks: array<f32>;
 @group(0) @binding(7) var<storage, read> totals: array<f32>;
 @group(0) @binding(8) var<storage, read_write> out: array<f32>;
-
-// gamma holds three numbers per entry (gated_prep): the chunk-local prefix sum Γ, the sum since
-// the last large gate, and where that segment starts. A span Γ_a − Γ_b inside one segment is the
-// difference of the small segment sums (a −10⁴ gate before it no longer costs it its digits);
-// a span across a segment start holds a gate below −16 and decays below 1e-7, where the f32
-// difference of the large prefix sums is accurate enough.
-fn gamma_at(i: u32) -> f32 {
-    return gamma[3u * i];
-}
-
-fn gamma_span(a: u32, b: u32) -> f32 {
-    if gamma[3u * a + 2u] == gamma[3u * b + 2u] {
-        return gamma[3u * a + 1u] - gamma[3u * b + 1u];
-    }
-    return gamma[3u * a] - gamma[3u * b];
-}
 
 // Blocks of chunk level j (1-based) hold 2^(j−1) chunks; level j has ceil(n_chunks / 2^(j−1))
 // of them, stored level after level.

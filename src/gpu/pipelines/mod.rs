@@ -189,32 +189,47 @@ impl Pipelines {
             gated_pairs: Kernel::new(
                 device,
                 "gated_pairs",
-                include_str!("../../../shaders/gated_pairs.wgsl"),
+                concat!(
+                    include_str!("../../../shaders/gated_pairs.wgsl"),
+                    include_str!("../../../shaders/gamma_spans.wgsl")
+                ),
                 &[true, true, true, true, false, false], // q, k, gamma, beta, p, l
             ),
             gated_solve: Kernel::new(
                 device,
                 "gated_solve",
-                include_str!("../../../shaders/gated_solve.wgsl"),
+                concat!(
+                    include_str!("../../../shaders/gated_solve.wgsl"),
+                    include_str!("../../../shaders/gamma_spans.wgsl")
+                ),
                 &[true, true, true, true, true, false, false], // k, v, gamma, beta, l, w, u
             ),
             gated_scan: Kernel::new(
                 device,
                 "gated_scan",
-                include_str!("../../../shaders/gated_scan.wgsl"),
+                concat!(
+                    include_str!("../../../shaders/gated_scan.wgsl"),
+                    include_str!("../../../shaders/gamma_spans.wgsl")
+                ),
                 // q, k, v, gamma, p, w, u, out
                 &[true, true, true, true, true, true, true, false],
             ),
             loglin_pairs: Kernel::new(
                 device,
                 "loglin_pairs",
-                include_str!("../../../shaders/loglin_pairs.wgsl"),
+                concat!(
+                    include_str!("../../../shaders/loglin_pairs.wgsl"),
+                    include_str!("../../../shaders/gamma_spans.wgsl")
+                ),
                 &[true, true, true, true, false], // q, k, gamma, lambda, p
             ),
             loglin_chunks: Kernel::new(
                 device,
                 "loglin_chunks",
-                include_str!("../../../shaders/loglin_chunks.wgsl"),
+                concat!(
+                    include_str!("../../../shaders/loglin_chunks.wgsl"),
+                    include_str!("../../../shaders/gamma_spans.wgsl")
+                ),
                 &[true, true, true, false, false], // k, v, gamma, blocks, totals
             ),
             loglin_merge: Kernel::new(
@@ -226,7 +241,10 @@ impl Pipelines {
             loglin_output: Kernel::new(
                 device,
                 "loglin_output",
-                include_str!("../../../shaders/loglin_output.wgsl"),
+                concat!(
+                    include_str!("../../../shaders/loglin_output.wgsl"),
+                    include_str!("../../../shaders/gamma_spans.wgsl")
+                ),
                 // q, v, gamma, lambda, p, blocks, totals, out
                 &[true, true, true, true, true, true, true, false],
             ),
