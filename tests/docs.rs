@@ -80,3 +80,60 @@ fn every_cited_section_exists() {
         "cited but not in docs/variants.md: {missing:?}"
     );
 }
+
+/// The labels `docs/icl.md` defines: `§N` headings, `FN` formulas (and their lettered parts) and
+/// `VN` views, where a heading or a bold lead-in names them.
+fn icl_labels() -> Vec<String> {
+    let doc = std::fs::read_to_string(root().join("docs/icl.md")).unwrap();
+    let mut labels = Vec::new();
+    for line in doc.lines() {
+        let lead = line.starts_with('#') || line.starts_with("**") || line.starts_with("- **");
+        if !lead {
+            continue;
+        }
+        let head: String = line.chars().take(40).collect();
+        for word in head.split(|c: char| c.is_whitespace() || c == '*' || c == ',') {
+            let word = word.trim_end_matches(['.', ':', '—']);
+            let is_label = (word.starts_with('§') && word.len() > 2)
+                || ((word.starts_with('F') || word.starts_with('V'))
+                    && word[1..].starts_with(|c: char| c.is_ascii_digit()));
+            if is_label {
+                labels.push(word.to_owned());
+            }
+        }
+    }
+    labels
+}
+
+#[test]
+fn every_cited_icl_label_exists() {
+    let known = icl_labels();
+    for label in ["§1.10", "F0", "F4c", "F6a", "F7c", "V10"] {
+        assert!(known.iter().any(|k| k == label), "{label} in {known:?}");
+    }
+    let mut paths = Vec::new();
+    for dir in ["src", "tests", "shaders", "www/src"] {
+        files(&root().join(dir), &mut paths);
+    }
+    let mut missing = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for cite in text.split("icl.md ").skip(1) {
+            let label: String = cite
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '§' || *c == '.')
+                .collect();
+            let label = label.trim_end_matches('.').to_owned();
+            let is_label = label.starts_with('§')
+                || ((label.starts_with('F') || label.starts_with('V'))
+                    && label[1..].starts_with(|c: char| c.is_ascii_digit()));
+            if is_label && !known.contains(&label) {
+                missing.push(format!("{}: {label}", path.display()));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "cited but not in docs/icl.md: {missing:?} (known {known:?})"
+    );
+}
