@@ -1,4 +1,4 @@
-//! The `auto` backend's choice: once per context, the same 512-token softmax (output only, d = 64)
+//! The `auto` backend's choice: once per context, the same 256-token softmax (output only, d = 64)
 //! runs on the GPU and on the CPU path, and from then on `auto` takes the faster of the two and
 //! says so (a software adapter such as SwiftShader or lavapipe is usually slower than the CPU
 //! path). `"backend": "gpu"` still forces the GPU.
@@ -12,11 +12,11 @@ use serde::Serialize;
 use web_time::Instant;
 
 /// Tokens of the probe's softmax.
-pub const PROBE_N: usize = 512;
+pub const PROBE_N: usize = 256;
 /// Its head dimension.
 const PROBE_D: usize = 64;
 /// Timed runs per backend after one warm-up (the fastest is kept).
-const RUNS: usize = 3;
+const RUNS: usize = 2;
 
 /// What the probe measured.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
