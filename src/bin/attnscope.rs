@@ -28,7 +28,7 @@ USAGE:
     attnscope --help      this text
     attnscope --version   the version
 
-Exit status: 0 ok, 2 bad request, 1 GPU or internal failure. The schema is in README.md.";
+Exit status: 0 ok, 2 bad request, 1 GPU or internal failure. The schema is in docs/api.md.";
 
     pub fn main() -> ExitCode {
         let args: Vec<String> = std::env::args().skip(1).collect();

@@ -59,7 +59,7 @@ impl Default for Outputs {
     }
 }
 
-/// One evaluation: see the README for the JSON schema.
+/// One evaluation: see docs/api.md for the JSON schema.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     /// The variant and its parameters (defaults not yet filled in).

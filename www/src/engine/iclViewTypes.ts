@@ -1,4 +1,4 @@
-// The ICL request's view objects and their answers: V5's trajectory in the plane and V10's RNN panel (README, ICL schema).
+// The ICL request's view objects and their answers: V5's trajectory in the plane and V10's RNN panel (docs/api.md, the ICL schema).
 
 /** `"trajectory"` (V5; the request's d must be 2). Every field optional: the core fills the defaults. */
 export type IclTrajectorySpec = {
