@@ -53,28 +53,36 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-#[test]
-fn every_cited_section_exists() {
-    let known = sections(&variants_md());
+/// Every citation `marker` + label in src, tests, shaders and the page, as `(file, label)`; a
+/// label is the run of characters after the marker that `in_label` accepts, without a final dot.
+fn citations(marker: &str, in_label: impl Fn(char) -> bool) -> Vec<(String, String)> {
     let mut paths = Vec::new();
     for dir in ["src", "tests", "shaders", "www/src"] {
         files(&root().join(dir), &mut paths);
     }
-    let mut missing = Vec::new();
+    let mut out = Vec::new();
     for path in paths {
         let text = std::fs::read_to_string(&path).unwrap();
-        for cite in text.split("variants.md §").skip(1) {
-            let section: String = cite
-                .chars()
-                .take_while(|c| c.is_ascii_digit() || *c == '.')
-                .collect();
-            let section = section.trim_end_matches('.').to_owned();
-            // An empty section is a template (the page's `§${spec_section}`), not a citation.
-            if !section.is_empty() && !known.contains(&section) {
-                missing.push(format!("{}: §{section}", path.display()));
-            }
+        for cite in text.split(marker).skip(1) {
+            let label: String = cite.chars().take_while(|&c| in_label(c)).collect();
+            out.push((
+                path.display().to_string(),
+                label.trim_end_matches('.').to_owned(),
+            ));
         }
     }
+    out
+}
+
+#[test]
+fn every_cited_section_exists() {
+    let known = sections(&variants_md());
+    let missing: Vec<String> = citations("variants.md §", |c| c.is_ascii_digit() || c == '.')
+        .into_iter()
+        // An empty section is a template (the page's `§${spec_section}`), not a citation.
+        .filter(|(_, section)| !section.is_empty() && !known.contains(section))
+        .map(|(path, section)| format!("{path}: §{section}"))
+        .collect();
     assert!(
         missing.is_empty(),
         "cited but not in docs/variants.md: {missing:?}"
@@ -111,27 +119,17 @@ fn every_cited_icl_label_exists() {
     for label in ["§1.10", "F0", "F4c", "F6a", "F7c", "V10"] {
         assert!(known.iter().any(|k| k == label), "{label} in {known:?}");
     }
-    let mut paths = Vec::new();
-    for dir in ["src", "tests", "shaders", "www/src"] {
-        files(&root().join(dir), &mut paths);
-    }
-    let mut missing = Vec::new();
-    for path in paths {
-        let text = std::fs::read_to_string(&path).unwrap();
-        for cite in text.split("icl.md ").skip(1) {
-            let label: String = cite
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '§' || *c == '.')
-                .collect();
-            let label = label.trim_end_matches('.').to_owned();
+    let in_label = |c: char| c.is_alphanumeric() || c == '§' || c == '.';
+    let missing: Vec<String> = citations("icl.md ", in_label)
+        .into_iter()
+        .filter(|(_, label)| {
             let is_label = label.starts_with('§')
                 || ((label.starts_with('F') || label.starts_with('V'))
                     && label[1..].starts_with(|c: char| c.is_ascii_digit()));
-            if is_label && !known.contains(&label) {
-                missing.push(format!("{}: {label}", path.display()));
-            }
-        }
-    }
+            is_label && !known.contains(label)
+        })
+        .map(|(path, label)| format!("{path}: {label}"))
+        .collect();
     assert!(
         missing.is_empty(),
         "cited but not in docs/icl.md: {missing:?} (known {known:?})"
