@@ -249,10 +249,11 @@ fn check_finite(qkv: &Qkv, what: &str, m: &Matrix) -> Result<()> {
 /// The clock: `web_time::Instant` is `performance.now()` on wasm and `std::time::Instant` natively
 /// (the one place the lint against `std`'s clock, which panics on wasm, is lifted).
 #[allow(clippy::disallowed_methods)]
-fn now() -> Instant {
+pub(crate) fn now() -> Instant {
     Instant::now()
 }
 
-fn ms_since(start: Instant) -> f64 {
+/// Milliseconds since `start`.
+pub(crate) fn ms_since(start: Instant) -> f64 {
     start.elapsed().as_secs_f64() * 1e3
 }

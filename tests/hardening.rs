@@ -10,6 +10,33 @@ use attnscope::catalog::ParamRule;
 use attnscope::{Error, Request, Response};
 use serde_json::{json, Value};
 
+/// Outputs of two forms of the same computation (f32 on both sides).
+const CLOSE: common::Tolerance = common::Tolerance {
+    abs: 1e-5,
+    rel: 1e-4,
+};
+
+/// `O` of `actual` equals `O` of `expected` within [`CLOSE`].
+fn assert_outputs_close(what: &str, actual: &Response, expected: &Response) {
+    common::assert_matrix_close(
+        what,
+        actual.output.as_ref().unwrap(),
+        expected.output.as_ref().unwrap(),
+        CLOSE,
+    );
+}
+
+/// `request(backend)` on the GPU equals it on the CPU (a no-op without an adapter, unless
+/// REQUIRE_GPU=1 makes that a failure).
+fn assert_gpu_equals_cpu(what: &str, request: impl Fn(&str) -> Value) {
+    let Some(ctx) = common::gpu::gpu() else {
+        return;
+    };
+    let gpu = common::gpu::evaluate(request("gpu"), ctx);
+    assert_eq!(gpu.backend, attnscope::schema::Backend::Gpu, "{what}");
+    assert_outputs_close(what, &gpu, &eval(request("cpu")).unwrap());
+}
+
 fn eval(request: Value) -> attnscope::Result<Response> {
     let request = Request::from_value(request)?;
     pollster::block_on(attnscope::evaluate(&request, Err("cpu test")))
@@ -121,15 +148,7 @@ fn output_only_forms_equal_the_quadratic_forms() {
             let full = eval(request(json!(["output", "attention"]))).unwrap();
             let lean = eval(request(json!(["output"]))).unwrap();
             assert!(lean.attention.is_none());
-            common::assert_matrix_close(
-                &format!("{variant} causal={causal}"),
-                lean.output.as_ref().unwrap(),
-                full.output.as_ref().unwrap(),
-                common::Tolerance {
-                    abs: 1e-5,
-                    rel: 1e-4,
-                },
-            );
+            assert_outputs_close(&format!("{variant} causal={causal}"), &lean, &full);
         }
     }
 }
@@ -303,25 +322,11 @@ fn gpu_chunk_spans_survive_a_large_gate() {
 /// More query rows than one grid dimension holds (65 535): the softmax grid folds into y.
 #[test]
 fn gpu_softmax_rows_fold_past_one_grid_dimension() {
-    let Some(ctx) = common::gpu::gpu() else {
-        return;
-    };
-    let request = |backend: &str| {
+    assert_gpu_equals_cpu("sliding window, n = 65 536", |backend| {
         json!({"variant": {"name": "sliding_window", "window": 3}, "causal": true,
                "workload": {"kind": "gaussian", "n": 65_536, "d_k": 2, "d_v": 1, "seed": 4},
                "outputs": ["output"], "backend": backend})
-    };
-    let gpu = common::gpu::evaluate(request("gpu"), ctx);
-    let cpu = eval(request("cpu")).unwrap();
-    common::assert_matrix_close(
-        "sliding window, n = 65 536",
-        gpu.output.as_ref().unwrap(),
-        cpu.output.as_ref().unwrap(),
-        common::Tolerance {
-            abs: 1e-5,
-            rel: 1e-4,
-        },
-    );
+    });
 }
 
 /// A device lost mid-session (simulated by destroying it): `auto` carries on on the CPU path with
@@ -360,22 +365,8 @@ fn a_lost_device_falls_back_to_the_cpu_path() {
 /// would be 2 GiB, past the device's limit) runs, and equals the CPU.
 #[test]
 fn gpu_output_only_runs_have_no_quadratic_buffer() {
-    let Some(ctx) = common::gpu::gpu() else {
-        return;
-    };
-    let request = |backend: &str| {
+    assert_gpu_equals_cpu("linear_elu, n = 23 171", |backend| {
         json!({"variant": {"name": "linear_elu"}, "backend": backend, "outputs": ["output"],
                "workload": {"kind": "gaussian", "n": 23_171, "d_k": 1, "seed": 5}})
-    };
-    let gpu = common::gpu::evaluate(request("gpu"), ctx);
-    let cpu = eval(request("cpu")).unwrap();
-    common::assert_matrix_close(
-        "linear_elu, n = 23 171",
-        gpu.output.as_ref().unwrap(),
-        cpu.output.as_ref().unwrap(),
-        common::Tolerance {
-            abs: 1e-5,
-            rel: 1e-4,
-        },
-    );
+    });
 }

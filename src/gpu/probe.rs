@@ -6,10 +6,10 @@
 use super::GpuContext;
 use crate::attention::softmax::SoftmaxParams;
 use crate::attention::VariantSpec;
+use crate::engine::{ms_since, now};
 use crate::rng::{stream, SeededRng};
 use crate::workload::Qkv;
 use serde::Serialize;
-use web_time::Instant;
 
 /// Tokens of the probe's softmax.
 pub const PROBE_N: usize = 256;
@@ -76,14 +76,4 @@ pub(crate) async fn measure(ctx: &GpuContext) -> Probe {
         }
     }
     Probe { gpu_ms, cpu_ms }
-}
-
-/// The clock (`performance.now()` on wasm, where `std`'s clock panics).
-#[allow(clippy::disallowed_methods)]
-fn now() -> Instant {
-    Instant::now()
-}
-
-fn ms_since(start: Instant) -> f64 {
-    start.elapsed().as_secs_f64() * 1e3
 }
